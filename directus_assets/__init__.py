@@ -1,0 +1,1 @@
+"""The Directus ``/assets`` endpoint as a reusable Django app."""

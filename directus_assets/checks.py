@@ -1,0 +1,79 @@
+"""System checks: a misconfigured ``DIRECTUS_ASSETS`` is reported at startup, not per request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.utils.module_loading import import_string
+
+from .conf import DEFAULTS, app_settings
+
+
+@checks.register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    user = app_settings.user_settings
+    if not isinstance(user, dict):
+        return [
+            checks.Error(
+                f"DIRECTUS_ASSETS must be a dict, not {type(user).__name__}.",
+                id="directus_assets.E001",
+            )
+        ]
+    return [*_unknown_keys(user), *_bad_values()]
+
+
+def _unknown_keys(user: dict[str, Any]) -> Iterator[checks.CheckMessage]:
+    for key in sorted(set(user) - set(DEFAULTS)):
+        yield checks.Error(
+            f"DIRECTUS_ASSETS has an unknown setting {key!r}.",
+            hint=f"Known settings: {', '.join(sorted(DEFAULTS))}.",
+            id="directus_assets.E002",
+        )
+
+
+def _bad_values() -> Iterator[checks.CheckMessage]:
+    for name, problem in _VALIDATORS.items():
+        message = problem(getattr(app_settings, name))
+        if message:
+            yield checks.Error(f"DIRECTUS_ASSETS[{name!r}] {message}", id="directus_assets.E003")
+
+
+def _storage_alias(value: Any) -> str | None:
+    if value not in settings.STORAGES:
+        return f"names storage {value!r}, which is not in settings.STORAGES."
+    return None
+
+
+def _non_negative_int(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return f"must be a non-negative integer, not {value!r}."
+    return None
+
+
+def _positive_int(value: Any) -> str | None:
+    return _non_negative_int(value) or ("must be positive." if value == 0 else None)
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"must be a string, not {value!r}."
+
+
+def _callable_path(value: Any) -> str | None:
+    try:
+        hook = import_string(value)
+    except (ImportError, TypeError, ValueError) as error:
+        return f"must be the dotted path of a callable (request, file) -> bool: {error}"
+    return None if callable(hook) else f"names {value!r}, which is not callable."
+
+
+_VALIDATORS: dict[str, Callable[[Any], str | None]] = {
+    "STORAGE": _storage_alias,
+    "ORIGINALS_PATH": _text,
+    "ACCESS_CHECK": _callable_path,
+    "CACHE_MAX_AGE": _non_negative_int,
+    "CONTENT_SECURITY_POLICY": _text,
+    "STREAM_CHUNK_SIZE": _positive_int,
+}

@@ -1,0 +1,61 @@
+"""All of the app's settings, read from the ``DIRECTUS_ASSETS`` dict with documented defaults.
+
+Every other module reads settings through :data:`app_settings`; nothing else looks at
+``django.conf.settings`` for these values. The merged dict is rebuilt when tests override
+``DIRECTUS_ASSETS`` (Django's ``setting_changed`` signal), and cached otherwise so the
+request path pays for a dict lookup only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS: dict[str, Any] = {
+    # STORAGES alias that new originals are written to.
+    "STORAGE": "default",
+    # Folder (inside that storage) for originals; names are generated, never user-chosen.
+    "ORIGINALS_PATH": "originals",
+    # Dotted path of the access hook ``(request, file) -> bool``.
+    "ACCESS_CHECK": "directus_assets.access.allow_all",
+    # ``Cache-Control: public, max-age=...`` for served assets, in seconds (Directus: 30 days).
+    "CACHE_MAX_AGE": 30 * 24 * 60 * 60,
+    # Sent with every asset so uploaded HTML/SVG cannot run script in the site's origin.
+    "CONTENT_SECURITY_POLICY": "default-src 'none'",
+    # Block size when streaming bytes that cannot go through the server's sendfile.
+    "STREAM_CHUNK_SIZE": 64 * 1024,
+}
+
+
+class AppSettings:
+    """Attribute access to the merged settings: ``app_settings.CACHE_MAX_AGE``."""
+
+    def __init__(self) -> None:
+        self._merged: dict[str, Any] | None = None
+
+    @property
+    def user_settings(self) -> Any:
+        return getattr(settings, "DIRECTUS_ASSETS", {})
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown directus_assets setting {name!r}")
+        if self._merged is None:
+            user = self.user_settings if isinstance(self.user_settings, dict) else {}
+            self._merged = {**DEFAULTS, **user}
+        return self._merged[name]
+
+    def reload(self) -> None:
+        self._merged = None
+
+
+app_settings = AppSettings()
+
+
+@receiver(setting_changed)
+def _reload_on_override(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("DIRECTUS_ASSETS", "STORAGES"):
+        app_settings.reload()

@@ -1,0 +1,70 @@
+"""Errors the endpoint answers with, in Directus's ``{"errors": [...]}`` shape."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+
+
+class AssetError(Exception):
+    """An error that becomes a JSON response; raise it from any stage of the pipeline."""
+
+    status = 400
+    code = "INVALID_QUERY"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> JsonResponse:
+        return error_response(self.status, self.code, self.message, self.headers)
+
+
+class InvalidQuery(AssetError):
+    pass
+
+
+class Forbidden(AssetError):
+    status = 403
+    code = "FORBIDDEN"
+
+    def __init__(self) -> None:
+        # One message for unknown, malformed and denied ids so nothing reveals which exist.
+        super().__init__("You don't have permission to access this.")
+
+
+class RangeNotSatisfiable(AssetError):
+    status = 416
+    code = "RANGE_NOT_SATISFIABLE"
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            "Requested range is not satisfiable.",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+
+
+class PreconditionFailed(AssetError):
+    status = 412
+    code = "PRECONDITION_FAILED"
+
+
+class MethodNotAllowed(AssetError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
+class RouteNotFound(AssetError):
+    status = 404
+    code = "ROUTE_NOT_FOUND"
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JsonResponse:
+    response = JsonResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response

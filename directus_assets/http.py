@@ -1,0 +1,207 @@
+"""HTTP semantics for anything the endpoint serves: originals and thumbnails alike.
+
+A :class:`Representation` describes one byte sequence (its type, size, validators, download
+name and how to open it); :func:`serve` answers a request for it: 304/412 preconditions
+(RFC 9110, evaluated by Django), ``Range``/``If-Range`` with 206/416, ``HEAD``, inline or
+attachment ``Content-Disposition`` (RFC 6266), caching and safety headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO
+
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
+
+from .conf import app_settings
+from .errors import Forbidden, PreconditionFailed, RangeNotSatisfiable
+
+ByteRange = tuple[int, int]  # first and last byte, inclusive
+
+
+@dataclass(frozen=True)
+class Representation:
+    content_type: str
+    size: int
+    etag: str  # a strong entity tag, quoted
+    last_modified: datetime
+    filename: str
+    open: Callable[[], IO[bytes]]
+
+    @property
+    def last_modified_timestamp(self) -> int:
+        return int(self.last_modified.timestamp())
+
+
+def serve(
+    request: HttpRequest,
+    representation: Representation,
+    *,
+    download: bool = False,
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponseBase:
+    """The complete response to a GET or HEAD of ``representation``."""
+    common = _common_headers(representation, download, headers or {})
+    precondition = _precondition_response(request, representation, common)
+    if precondition is not None:
+        return precondition
+    byte_range = requested_range(request, representation)
+    fileobj = _open_or_forbidden(representation)
+    if request.method == "HEAD":
+        fileobj.close()
+        return _head_response(representation, byte_range, common)
+    if byte_range is None:
+        response: HttpResponseBase = FileResponse(
+            fileobj, content_type=representation.content_type
+        )
+        response["Content-Length"] = str(representation.size)
+    else:
+        response = StreamingHttpResponse(
+            FileSlice(fileobj, *byte_range), status=206, content_type=representation.content_type
+        )
+        _add_range_headers(response, representation.size, byte_range)
+    _apply(response, common)
+    return response
+
+
+def requested_range(request: HttpRequest, representation: Representation) -> ByteRange | None:
+    """The byte range to send, or ``None`` for the whole representation."""
+    header = request.headers.get("Range")
+    if not header or not _if_range_matches(request.headers.get("If-Range"), representation):
+        return None
+    return parse_range(header, representation.size)
+
+
+def parse_range(header: str, size: int) -> ByteRange | None:
+    """Parse a ``Range`` header against a representation of ``size`` bytes.
+
+    Returns ``None`` when the header is to be ignored (another unit, several ranges,
+    malformed), as RFC 9110 allows, and raises :class:`RangeNotSatisfiable` when it asks for
+    bytes that do not exist (start at or past the end, end before start, ``bytes=-0``).
+    """
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = spec.strip().partition("-")
+    if not dash or not (first or last) or not _all_digits(first, last):
+        return None
+    if not first:
+        return _suffix_range(int(last), size)
+    start = int(first)
+    end = int(last) if last else size - 1
+    if start >= size or end < start:
+        raise RangeNotSatisfiable(size)
+    return start, min(end, size - 1)
+
+
+def _suffix_range(length: int, size: int) -> ByteRange:
+    # ``bytes=-n``: the last n bytes, or the whole representation if it is shorter.
+    if length == 0 or size == 0:
+        raise RangeNotSatisfiable(size)
+    return max(size - length, 0), size - 1
+
+
+def _all_digits(*parts: str) -> bool:
+    return all(part.isdigit() and part.isascii() for part in parts if part)
+
+
+def _if_range_matches(if_range: str | None, representation: Representation) -> bool:
+    if if_range is None:
+        return True
+    if if_range.startswith(('"', "W/")):
+        # If-Range uses strong comparison: a weak tag never matches.
+        return if_range == representation.etag
+    return parse_http_date_safe(if_range) == representation.last_modified_timestamp
+
+
+def _precondition_response(
+    request: HttpRequest, representation: Representation, common: Mapping[str, str]
+) -> HttpResponseBase | None:
+    template = HttpResponse()
+    _apply(template, common)
+    response = get_conditional_response(
+        request,
+        etag=representation.etag,
+        last_modified=representation.last_modified_timestamp,
+        response=template,
+    )
+    if response is template:
+        return None
+    if response.status_code == 412:
+        return PreconditionFailed("A precondition in the request did not hold.").response()
+    return response
+
+
+def _open_or_forbidden(representation: Representation) -> IO[bytes]:
+    try:
+        return representation.open()
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as missing:
+        # Directus answers a file whose bytes are gone exactly like an unknown id.
+        raise Forbidden() from missing
+
+
+def _head_response(
+    representation: Representation, byte_range: ByteRange | None, common: Mapping[str, str]
+) -> HttpResponse:
+    response = HttpResponse(content_type=representation.content_type)
+    if byte_range is None:
+        response["Content-Length"] = str(representation.size)
+    else:
+        response.status_code = 206
+        _add_range_headers(response, representation.size, byte_range)
+    _apply(response, common)
+    return response
+
+
+def _add_range_headers(response: HttpResponseBase, size: int, byte_range: ByteRange) -> None:
+    start, end = byte_range
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(end - start + 1)
+
+
+def _common_headers(
+    representation: Representation, download: bool, extra: Mapping[str, str]
+) -> dict[str, str]:
+    return {
+        "Accept-Ranges": "bytes",
+        "ETag": representation.etag,
+        "Last-Modified": http_date(representation.last_modified_timestamp),
+        "Cache-Control": f"public, max-age={app_settings.CACHE_MAX_AGE}",
+        "Content-Disposition": content_disposition_header(download, representation.filename)
+        or "inline",
+        "Content-Security-Policy": app_settings.CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        **extra,
+    }
+
+
+def _apply(response: HttpResponseBase, headers: Mapping[str, str]) -> None:
+    for name, value in headers.items():
+        response[name] = value
+
+
+class FileSlice:
+    """Iterates over ``start..end`` (inclusive) of an open file, then closes it."""
+
+    def __init__(self, fileobj: IO[bytes], start: int, end: int) -> None:
+        self.fileobj = fileobj
+        self.start = start
+        self.remaining = end - start + 1
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.fileobj.seek(self.start)
+        chunk_size = app_settings.STREAM_CHUNK_SIZE
+        while self.remaining > 0:
+            chunk = self.fileobj.read(min(chunk_size, self.remaining))
+            if not chunk:
+                break
+            self.remaining -= len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self.fileobj.close()

@@ -1,0 +1,178 @@
+"""The files the endpoint serves and the thumbnail presets editors manage.
+
+Field names follow Directus's ``directus_files`` and ``storage_asset_presets`` on purpose.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+
+from .conf import app_settings
+from .ingest import Inspection, Source, inspect, open_source
+
+
+class FileManager(models.Manager["File"]):
+    def create_from(
+        self,
+        source: Source,
+        *,
+        filename: str | None = None,
+        storage: str | None = None,
+        **fields: Any,
+    ) -> File:
+        """Store ``source`` (bytes, a path, or an uploaded/open file) and create its File.
+
+        Every field is filled from the content itself (type sniffed from the bytes, size,
+        checksum, pixel size, EXIF); ``filename`` overrides the download name taken from the
+        source, and ``fields`` sets the rest (``title``, ``uploaded_by``, ...). If storing or
+        saving fails, neither a row nor a blob is left behind.
+        """
+        file = self.model(storage=storage or app_settings.STORAGE, **fields)
+        file.save_content(source, filename=filename)
+        return file
+
+
+class File(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    storage = models.CharField(max_length=64, default="default")
+    filename_disk = models.CharField(max_length=255, editable=False)
+    filename_download = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True)
+    type = models.CharField(max_length=255, editable=False, db_index=True)
+    filesize = models.BigIntegerField(default=0, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    focal_point_x = models.IntegerField(null=True, blank=True)
+    focal_point_y = models.IntegerField(null=True, blank=True)
+    uploaded_on = models.DateTimeField(auto_now_add=True, db_index=True)
+    modified_on = models.DateTimeField(auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = models.TextField(blank=True)
+    metadata = models.JSONField(default=dict, blank=True, editable=False)
+    checksum = models.CharField(max_length=64, editable=False, db_index=True)
+
+    objects = FileManager()
+
+    class Meta:
+        ordering = ("-uploaded_on",)
+        verbose_name = "file"
+
+    def __str__(self) -> str:
+        return self.title or self.filename_download
+
+    @property
+    def is_image(self) -> bool:
+        return self.width is not None and self.type.startswith("image/")
+
+    def get_storage(self) -> Storage:
+        return storages[self.storage]
+
+    def open(self) -> Any:
+        """The stored bytes as an open binary file; raises ``FileNotFoundError`` if gone."""
+        return self.get_storage().open(self.filename_disk, "rb")
+
+    def save_content(self, source: Source, *, filename: str | None = None) -> None:
+        """Store new content for this file and save the row, keeping its id.
+
+        The previous blob is deleted only once the transaction commits, so a failure at any
+        point leaves the old content served and no new blob behind.
+        """
+        storage = self.get_storage()
+        previous = self.filename_disk
+        with open_source(source, filename) as (fileobj, download_name):
+            inspection = inspect(fileobj, download_name)
+            stored_name = storage.save(self._disk_name(inspection), fileobj)
+        try:
+            with transaction.atomic():
+                self._apply(inspection, stored_name, download_name)
+                self.save()
+        except BaseException:
+            storage.delete(stored_name)
+            raise
+        if previous and previous != stored_name:
+            transaction.on_commit(lambda: storage.delete(previous))
+
+    def _disk_name(self, inspection: Inspection) -> str:
+        # The checksum keeps a replacement's name distinct from the blob it replaces.
+        name = f"{self.id}-{inspection.checksum[:12]}{inspection.extension}"
+        return f"{app_settings.ORIGINALS_PATH.strip('/')}/{name}"
+
+    def _apply(self, inspection: Inspection, stored_name: str, download_name: str) -> None:
+        self.filename_disk = stored_name
+        self.filename_download = download_name
+        self.type = inspection.type
+        self.filesize = inspection.filesize
+        self.checksum = inspection.checksum
+        self.width = inspection.width
+        self.height = inspection.height
+        self.metadata = inspection.metadata
+
+
+class Fit(models.TextChoices):
+    COVER = "cover"
+    CONTAIN = "contain"
+    INSIDE = "inside"
+    OUTSIDE = "outside"
+
+
+class OutputFormat(models.TextChoices):
+    JPG = "jpg"
+    PNG = "png"
+    WEBP = "webp"
+    AVIF = "avif"
+    TIFF = "tiff"
+    AUTO = "auto"
+
+
+class ThumbnailPreset(models.Model):
+    """A named set of transformation parameters, used as ``/assets/<id>?key=<key>``."""
+
+    key = models.SlugField(max_length=100, unique=True)
+    fit = models.CharField(max_length=10, choices=Fit.choices, default=Fit.COVER)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    without_enlargement = models.BooleanField(default=False)
+    format = models.CharField(max_length=4, choices=OutputFormat.choices, blank=True)
+    transforms = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("key",)
+        verbose_name = "thumbnail preset"
+
+    def __str__(self) -> str:
+        return self.key
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.width == 0:
+            errors["width"] = "Width must be a positive number of pixels."
+        if self.height == 0:
+            errors["height"] = "Height must be a positive number of pixels."
+        if not _is_transform_list(self.transforms):
+            errors["transforms"] = (
+                'Transforms must be a JSON list of operations, e.g. [["blur", 2], ["flip"]].'
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_transform_list(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(step, list) and step and isinstance(step[0], str) for step in value
+    )

@@ -1,0 +1,85 @@
+"""Sample images for the demo, drawn in code so the repository ships no binaries."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from PIL import Image, ImageDraw
+
+Sample = tuple[str, Callable[[], bytes]]
+
+
+def landscape_jpeg() -> bytes:
+    """An 1800x1200 photo-like JPEG of about 600 KB, like the Directus docs' sample."""
+    image = _scene(1800, 1200)
+    return _encode(image, "JPEG", quality=92)
+
+
+def portrait_with_exif_rotation() -> bytes:
+    """Stored landscape 1200x800 with EXIF orientation 6: displays as an 800x1200 portrait."""
+    upright = _scene(800, 1200)
+    draw = ImageDraw.Draw(upright)
+    draw.polygon([(400, 40), (340, 160), (460, 160)], fill=(220, 30, 30))  # an arrow: "up"
+    stored = upright.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return _encode(stored, "JPEG", quality=85, exif=exif.tobytes())
+
+
+def transparent_png() -> bytes:
+    image = Image.new("RGBA", (600, 400), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((40, 40, 560, 360), radius=60, fill=(30, 120, 220, 255))
+    draw.ellipse((200, 100, 400, 300), fill=(255, 200, 0, 180))
+    return _encode(image, "PNG")
+
+
+def webp_image() -> bytes:
+    return _encode(_scene(1000, 750, hue=(200, 90, 40)), "WEBP", quality=80)
+
+
+def tiny_png() -> bytes:
+    image = Image.new("RGB", (48, 32), (240, 240, 240))
+    ImageDraw.Draw(image).rectangle((8, 8, 39, 23), fill=(200, 30, 90))
+    return _encode(image, "PNG")
+
+
+def text_file() -> bytes:
+    return b"Not an image: thumbnail parameters are ignored and the original is served.\n"
+
+
+SAMPLES: tuple[Sample, ...] = (
+    ("landscape.jpg", landscape_jpeg),
+    ("portrait-exif-rotated.jpg", portrait_with_exif_rotation),
+    ("transparent.png", transparent_png),
+    ("sunset.webp", webp_image),
+    ("tiny.png", tiny_png),
+    ("notes.txt", text_file),
+)
+
+
+def _scene(width: int, height: int, hue: tuple[int, int, int] = (60, 120, 200)) -> Image.Image:
+    """Sky, sun, hills and grain: enough detail to compress like a photograph."""
+    sky = Image.linear_gradient("L").resize((width, height))
+    image = Image.merge(
+        "RGB",
+        [sky.point(lambda v, c=channel: int(c + (255 - c) * v / 400)) for channel in hue],
+    )
+    draw = ImageDraw.Draw(image)
+    draw.ellipse(
+        (width * 0.65, height * 0.1, width * 0.8, height * 0.1 + width * 0.15),
+        fill=(255, 230, 150),
+    )
+    for index, shade in enumerate(((40, 110, 50), (30, 90, 40), (20, 70, 30))):
+        top = height * (0.55 + index * 0.12)
+        ridge = [(0, top), (width * 0.4, top - height * 0.1), (width, top)]
+        draw.polygon([(0, height), *ridge, (width, height)], fill=shade)
+    grain = Image.effect_noise((width, height), 28).convert("RGB")
+    return Image.blend(image, grain, 0.2)
+
+
+def _encode(image: Image.Image, format: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format, **options)
+    return buffer.getvalue()
