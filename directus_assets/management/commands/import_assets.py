@@ -1,0 +1,82 @@
+"""``manage.py import_assets PATH [PATH ...] [--json]``: import local files as Files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from directus_assets.conf import app_settings
+from directus_assets.models import File
+
+
+class Command(BaseCommand):
+    help = (
+        "Import local files (directories recursively) into the assets storage. "
+        "Problems with one path are reported and the rest still imported; the exit status "
+        "is 1 if anything failed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print one JSON list of the imported files instead of a line each.",
+        )
+        parser.add_argument(
+            "--storage", help="STORAGES alias to store into (default: the STORAGE setting)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        storage = options["storage"] or app_settings.STORAGE
+        imported: list[dict[str, Any]] = []
+        failures = 0
+        for path, problem in _walk(options["paths"]):
+            if problem is None:
+                try:
+                    file = File.objects.create_from(path, storage=storage)
+                except OSError as error:
+                    problem = error.strerror or str(error)
+                else:
+                    imported.append(_summary(file))
+                    if not options["json"]:
+                        self.stdout.write(f"{path} -> {file.pk} ({file.type})")
+                    continue
+            failures += 1
+            self.stderr.write(f"{path}: {problem}")
+        if options["json"]:
+            self.stdout.write(json.dumps(imported, indent=2))
+        if failures:
+            self.stderr.write(f"{failures} path(s) could not be imported.")
+            sys.exit(1)
+
+
+def _walk(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Every file to import, with the reason it cannot be (or ``None``), in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file():
+                    yield child, None
+        elif path.is_file():
+            yield path, None
+        elif path.exists():
+            yield path, "not a regular file"
+        else:
+            yield path, "no such file or directory"
+
+
+def _summary(file: File) -> dict[str, Any]:
+    return {
+        "id": str(file.pk),
+        "filename_download": file.filename_download,
+        "type": file.type,
+        "width": file.width,
+        "height": file.height,
+        "filesize": file.filesize,
+    }

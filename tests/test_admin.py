@@ -1,0 +1,94 @@
+import pytest
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from directus_assets.models import File, ThumbnailPreset
+from tests.conftest import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_uploading_creates_a_file_with_every_field(admin_client, admin_user):
+    upload = SimpleUploadedFile("beach.jpg", image_bytes((64, 48), "JPEG"))
+    response = admin_client.post(
+        "/admin/directus_assets/file/add/", {"upload": upload, "title": "Beach"}
+    )
+    assert response.status_code == 302
+    file = File.objects.get()
+    assert (file.title, file.filename_download, file.type) == ("Beach", "beach.jpg", "image/jpeg")
+    assert (file.width, file.height, file.uploaded_by) == (64, 48, admin_user)
+    assert storages["default"].open(file.filename_disk).read() == image_bytes((64, 48), "JPEG")
+
+
+def test_adding_without_an_upload_is_a_form_error(admin_client):
+    response = admin_client.post("/admin/directus_assets/file/add/", {"title": "x"})
+    assert response.status_code == 200
+    assert "Choose a file to upload." in response.content.decode()
+    assert not File.objects.exists()
+
+
+def test_replacing_content_keeps_the_id(
+    admin_client, make_file, django_capture_on_commit_callbacks
+):
+    file = make_file(image_bytes((10, 10)), filename="old.png", title="Kept")
+    old_blob = file.filename_disk
+    upload = SimpleUploadedFile("new.png", image_bytes((30, 20)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/directus_assets/file/{file.pk}/change/",
+            {"upload": upload, "title": "Kept", "filename_download": "old.png"},
+        )
+    assert response.status_code == 302
+    file.refresh_from_db()
+    assert (file.width, file.height, file.filename_download) == (30, 20, "new.png")
+    assert File.objects.count() == 1
+    assert not storages["default"].exists(old_blob)
+
+
+def test_editing_fields_without_an_upload_keeps_the_content(admin_client, make_file):
+    file = make_file(filename="a.png")
+    response = admin_client.post(
+        f"/admin/directus_assets/file/{file.pk}/change/",
+        {"title": "New title", "filename_download": "renamed.png", "focal_point_x": "5"},
+    )
+    assert response.status_code == 302
+    file.refresh_from_db()
+    assert (file.title, file.filename_download, file.focal_point_x) == (
+        "New title",
+        "renamed.png",
+        5,
+    )
+    assert storages["default"].exists(file.filename_disk)
+
+
+def test_list_and_change_form_show_previews_and_filters(admin_client, make_file):
+    file = make_file(image_bytes((40, 20)), filename="pic.png")
+    listing = admin_client.get("/admin/directus_assets/file/?type=image/png&q=pic")
+    assert listing.status_code == 200
+    assert f'src="/assets/{file.pk}' in listing.content.decode()
+    change = admin_client.get(f"/admin/directus_assets/file/{file.pk}/change/").content.decode()
+    assert f'src="/assets/{file.pk}' in change
+    assert "40 × 20" in change
+    assert file.checksum in change
+
+
+def test_preset_list_is_editable_and_previews_on_a_sample(admin_client, make_file):
+    make_file(image_bytes((40, 20)))
+    preset = ThumbnailPreset.objects.create(key="card", width=200, height=200)
+    listing = admin_client.get("/admin/directus_assets/thumbnailpreset/").content.decode()
+    assert 'name="form-0-width"' in listing
+    assert "?key=card" in listing
+    change = admin_client.get(f"/admin/directus_assets/thumbnailpreset/{preset.pk}/change/")
+    assert "?key=card" in change.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"width": 0}, "width"), ({"height": 0}, "height"), ({"transforms": {"a": 1}}, "transforms")],
+)
+def test_preset_validation(fields, field):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        ThumbnailPreset(key="p", **fields).full_clean()
+    assert field in raised.value.message_dict

@@ -1,0 +1,40 @@
+import pytest
+from django.core.checks import run_checks
+
+
+def errors(settings, value):
+    settings.DIRECTUS_ASSETS = value
+    return [(m.id, m.msg) for m in run_checks() if m.id and m.id.startswith("directus_assets")]
+
+
+def test_the_defaults_pass(settings):
+    assert errors(settings, {}) == []
+
+
+def test_not_a_dict(settings):
+    assert errors(settings, ["STORAGE"]) == [
+        ("directus_assets.E001", "DIRECTUS_ASSETS must be a dict, not list.")
+    ]
+
+
+def test_unknown_key(settings):
+    assert errors(settings, {"CACHE_MAXAGE": 5})[0][0] == "directus_assets.E002"
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ({"STORAGE": "nowhere"}, "'nowhere', which is not in settings.STORAGES"),
+        ({"CACHE_MAX_AGE": -1}, "non-negative integer"),
+        ({"CACHE_MAX_AGE": True}, "non-negative integer"),
+        ({"STREAM_CHUNK_SIZE": 0}, "must be positive"),
+        ({"ACCESS_CHECK": "no.such.module.hook"}, "dotted path of a callable"),
+        ({"ACCESS_CHECK": "directus_assets.conf.DEFAULTS"}, "not callable"),
+        ({"CONTENT_SECURITY_POLICY": None}, "must be a string"),
+    ],
+)
+def test_bad_values_are_reported(settings, value, fragment):
+    reported = errors(settings, value)
+    assert len(reported) == 1
+    assert reported[0][0] == "directus_assets.E003"
+    assert fragment in reported[0][1]

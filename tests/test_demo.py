@@ -1,0 +1,44 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from directus_assets.models import File, ThumbnailPreset
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_imports_the_samples_and_presets_once(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    sizes = {f.filename_download: (f.type, f.width, f.height) for f in File.objects.all()}
+    assert sizes == {
+        "landscape.jpg": ("image/jpeg", 1800, 1200),
+        "portrait-exif-rotated.jpg": ("image/jpeg", 800, 1200),
+        "transparent.png": ("image/png", 600, 400),
+        "sunset.webp": ("image/webp", 1000, 750),
+        "tiny.png": ("image/png", 48, 32),
+        "notes.txt": ("text/plain", None, None),
+    }
+    card = ThumbnailPreset.objects.get(key="card")
+    assert (card.fit, card.width, card.height, card.quality) == ("cover", 200, 200, 80)
+    assert 400_000 < File.objects.get(filename_download="landscape.jpg").filesize < 900_000
+    assert client.login(username="admin", password="admin")
+
+
+def test_portrait_sample_is_stored_sideways_with_an_exif_rotation():
+    call_command("seed_demo", stdout=io.StringIO())
+    file = File.objects.get(filename_download="portrait-exif-rotated.jpg")
+    with file.open() as handle:
+        image = Image.open(handle)
+        assert image.size == (1200, 800)
+        assert image.getexif()[0x0112] == 6
+
+
+def test_home_page_links_every_sample(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    page = client.get("/").content.decode()
+    for file in File.objects.all():
+        assert f'href="/assets/{file.pk}"' in page
+        assert f'href="/assets/{file.pk}?download"' in page
