@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 from .conf import DEFAULTS, app_settings
 
 
-@checks.register()
+@checks.register("directus_assets")
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     user = app_settings.user_settings
     if not isinstance(user, dict):

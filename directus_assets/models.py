@@ -18,6 +18,12 @@ from .conf import app_settings
 from .ingest import Inspection, Source, inspect, open_source
 
 
+def configured_storage() -> str:
+    """The STORAGES alias new files go to (the ``STORAGE`` setting)."""
+    storage: str = app_settings.STORAGE
+    return storage
+
+
 class FileManager(models.Manager["File"]):
     def create_from(
         self,
@@ -34,14 +40,14 @@ class FileManager(models.Manager["File"]):
         source, and ``fields`` sets the rest (``title``, ``uploaded_by``, ...). If storing or
         saving fails, neither a row nor a blob is left behind.
         """
-        file = self.model(storage=storage or app_settings.STORAGE, **fields)
+        file = self.model(storage=storage or configured_storage(), **fields)
         file.save_content(source, filename=filename)
         return file
 
 
 class File(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    storage = models.CharField(max_length=64, default="default")
+    storage = models.CharField(max_length=64, default=configured_storage, editable=False)
     filename_disk = models.CharField(max_length=255, editable=False)
     filename_download = models.CharField(max_length=255)
     title = models.CharField(max_length=255, blank=True)

@@ -92,3 +92,19 @@ def test_preset_validation(fields, field):
     with pytest.raises(ValidationError) as raised:
         ThumbnailPreset(key="p", **fields).full_clean()
     assert field in raised.value.message_dict
+
+
+def test_uploads_go_to_the_configured_storage(admin_client, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "uploads"},
+        },
+    }
+    settings.DIRECTUS_ASSETS = {"STORAGE": "uploads"}
+    upload = SimpleUploadedFile("a.png", image_bytes())
+    admin_client.post("/admin/directus_assets/file/add/", {"upload": upload})
+    file = File.objects.get()
+    assert file.storage == "uploads"
+    assert (tmp_path / "uploads" / file.filename_disk).read_bytes() == image_bytes()
