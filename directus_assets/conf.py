@@ -27,6 +27,21 @@ DEFAULTS: dict[str, Any] = {
     "CONTENT_SECURITY_POLICY": "default-src 'none'",
     # Block size when streaming bytes that cannot go through the server's sendfile.
     "STREAM_CHUNK_SIZE": 64 * 1024,
+    # Which transformations requests may ask for (Directus's storage_asset_transform):
+    # "all" (ad-hoc parameters and presets), "presets" (preset keys only) or "none"
+    # (only the system-* keys).
+    "TRANSFORM_MODE": "all",
+    # Largest width or height a request may ask for, and a source may have
+    # (Directus's ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION).
+    "MAX_DIMENSION": 6000,
+    # Largest source, in pixels, that is decoded at all: a guard against decompression bombs.
+    "MAX_PIXELS": 6000 * 6000,
+    # Most operations in one ``transforms`` list (Directus's ASSETS_TRANSFORM_MAX_OPERATIONS).
+    "MAX_OPERATIONS": 5,
+    # STORAGES alias for thumbnails; None keeps each thumbnail in its original's storage.
+    "THUMBNAIL_STORAGE": None,
+    # Folder (inside that storage) for thumbnails.
+    "THUMBNAILS_PATH": "thumbnails",
 }
 
 

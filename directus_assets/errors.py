@@ -54,6 +54,11 @@ class MethodNotAllowed(AssetError):
     code = "METHOD_NOT_ALLOWED"
 
 
+class UnprocessableImage(AssetError):
+    status = 422
+    code = "UNPROCESSABLE_CONTENT"
+
+
 class RouteNotFound(AssetError):
     status = 404
     code = "ROUTE_NOT_FOUND"

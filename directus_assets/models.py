@@ -5,11 +5,12 @@ Field names follow Directus's ``directus_files`` and ``storage_asset_presets`` o
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -143,6 +144,23 @@ class OutputFormat(models.TextChoices):
     AUTO = "auto"
 
 
+PRESET_FIELDS = (
+    "fit",
+    "width",
+    "height",
+    "quality",
+    "without_enlargement",
+    "format",
+    "transforms",
+)
+
+
+class PresetManager(models.Manager["ThumbnailPreset"]):
+    def values_for_key(self, key: str) -> dict[str, Any] | None:
+        """The preset's transformation values, or ``None`` if no preset has this key."""
+        return self.filter(key=key).values(*PRESET_FIELDS).first()
+
+
 class ThumbnailPreset(models.Model):
     """A named set of transformation parameters, used as ``/assets/<id>?key=<key>``."""
 
@@ -157,6 +175,8 @@ class ThumbnailPreset(models.Model):
     format = models.CharField(max_length=4, choices=OutputFormat.choices, blank=True)
     transforms = models.JSONField(default=list, blank=True)
 
+    objects = PresetManager()
+
     class Meta:
         ordering = ("key",)
         verbose_name = "thumbnail preset"
@@ -165,20 +185,15 @@ class ThumbnailPreset(models.Model):
         return self.key
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.width == 0:
-            errors["width"] = "Width must be a positive number of pixels."
-        if self.height == 0:
-            errors["height"] = "Height must be a positive number of pixels."
-        if not _is_transform_list(self.transforms):
-            errors["transforms"] = (
-                'Transforms must be a JSON list of operations, e.g. [["blur", 2], ["flip"]].'
-            )
-        if errors:
-            raise ValidationError(errors)
+        # Validate exactly as a request would be, so a saved preset can always be served.
+        from .errors import AssetError
+        from .spec import SYSTEM_PRESETS, build_spec
 
-
-def _is_transform_list(value: Any) -> bool:
-    return isinstance(value, list) and all(
-        isinstance(step, list) and step and isinstance(step[0], str) for step in value
-    )
+        if self.key in SYSTEM_PRESETS:
+            raise ValidationError({"key": f'"{self.key}" is a built-in preset key.'})
+        values = {name: getattr(self, name) for name in PRESET_FIELDS}
+        try:
+            build_spec(values)
+        except AssetError as error:
+            named = [f for f in PRESET_FIELDS if re.search(rf"\b{f}\b", error.message)]
+            raise ValidationError({(named or [NON_FIELD_ERRORS])[0]: error.message}) from None

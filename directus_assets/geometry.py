@@ -1,0 +1,123 @@
+"""The arithmetic of the fits, as sharp (libvips) does it, on plain numbers.
+
+:func:`plan_fit` says how a source of a given size becomes the requested thumbnail: the size
+the whole source scales to, the window of that scaled image to keep (cover), and the canvas
+to centre it on (contain). Nothing here touches pixels, so every rule is testable alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Size = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Window:
+    left: int
+    top: int
+    width: int
+    height: int
+
+    def scaled_box(self, x_scale: float, y_scale: float) -> tuple[float, float, float, float]:
+        """This window as a (left, upper, right, lower) box in a source scaled by x/y_scale."""
+        return (
+            self.left * x_scale,
+            self.top * y_scale,
+            (self.left + self.width) * x_scale,
+            (self.top + self.height) * y_scale,
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    scaled: Size  # the whole source is resized to this
+    window: Window  # the part of ``scaled`` that is kept
+    canvas: Size  # the output size; larger than the window means letterboxing
+
+    @property
+    def offset(self) -> tuple[int, int]:
+        """Where the window sits on the canvas: centred, rounding down as sharp does."""
+        return (
+            (self.canvas[0] - self.window.width) // 2,
+            (self.canvas[1] - self.window.height) // 2,
+        )
+
+    @property
+    def is_identity(self) -> bool:
+        return self.window.width == self.canvas[0] and self.window.height == self.canvas[1]
+
+
+def plan_fit(
+    source: Size,
+    width: int | None,
+    height: int | None,
+    fit: str = "cover",
+    without_enlargement: bool = False,
+    focal_point: tuple[float, float] | None = None,
+) -> Plan:
+    """How ``source`` becomes a ``width`` x ``height`` thumbnail with ``fit``.
+
+    - one dimension only: the other follows the aspect ratio, whatever the fit;
+    - cover: scaled to cover the box, then cropped to it (around ``focal_point`` if given);
+    - contain: scaled to fit in the box, then centred on a canvas of exactly the box;
+    - inside / outside: scaled to fit in / cover the box, nothing cropped or padded;
+    - fill: stretched to exactly the box;
+    - ``without_enlargement``: the box is first clamped to the source, so nothing grows.
+    """
+    source_width, source_height = source
+    if without_enlargement:
+        width = min(width, source_width) if width else None
+        height = min(height, source_height) if height else None
+    x_shrink, y_shrink = _shrinks(source, width, height, fit)
+    scaled = (
+        max(1, round(source_width / x_shrink)),
+        max(1, round(source_height / y_shrink)),
+    )
+    canvas = (width or scaled[0], height or scaled[1])
+    if fit == "cover":
+        return Plan(
+            scaled, _crop_window(source, scaled, canvas, focal_point), _fitted(canvas, scaled)
+        )
+    whole = Window(0, 0, *scaled)
+    return Plan(scaled, whole, canvas if fit == "contain" else scaled)
+
+
+def _shrinks(source: Size, width: int | None, height: int | None, fit: str) -> tuple[float, float]:
+    if width and height:
+        x_shrink, y_shrink = source[0] / width, source[1] / height
+        if fit in ("cover", "outside"):
+            return (min(x_shrink, y_shrink),) * 2
+        if fit in ("contain", "inside"):
+            return (max(x_shrink, y_shrink),) * 2
+        return x_shrink, y_shrink
+    if width:
+        return (source[0] / width,) * 2
+    if height:
+        return (source[1] / height,) * 2
+    return 1.0, 1.0
+
+
+def _fitted(canvas: Size, scaled: Size) -> Size:
+    return min(canvas[0], scaled[0]), min(canvas[1], scaled[1])
+
+
+def _crop_window(
+    source: Size, scaled: Size, canvas: Size, focal_point: tuple[float, float] | None
+) -> Window:
+    width, height = _fitted(canvas, scaled)
+    if focal_point is None:
+        # sharp's centre gravity: the odd pixel goes to the left/top margin.
+        return Window((scaled[0] - width + 1) // 2, (scaled[1] - height + 1) // 2, width, height)
+    focal_x = focal_point[0] * scaled[0] / source[0]
+    focal_y = focal_point[1] * scaled[1] / source[1]
+    return Window(
+        _clamp(round(focal_x - width / 2), 0, scaled[0] - width),
+        _clamp(round(focal_y - height / 2), 0, scaled[1] - height),
+        width,
+        height,
+    )
+
+
+def _clamp(value: int, lowest: int, highest: int) -> int:
+    return max(lowest, min(value, highest))

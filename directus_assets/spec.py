@@ -1,0 +1,347 @@
+"""Query parameters or a preset -> one frozen, hashable :class:`TransformSpec`.
+
+This is the only module that reads the transformation parameters of a request; everything
+after it works on the spec. Validation follows Directus 12 (messages name the parameter,
+what it accepts and what it got) and answers Directus's error codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from django.http import QueryDict
+
+from .conf import app_settings
+from .errors import AssetError, InvalidQuery
+from .operations import OPERATIONS
+
+FITS = ("cover", "contain", "inside", "outside", "fill")
+FORMATS = ("jpg", "jpeg", "png", "webp", "avif", "tiff", "auto")
+TRANSFORMABLE_TYPES = {
+    "image/jpeg": "jpeg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/avif": "avif",
+    "image/tiff": "tiff",
+}
+OUTPUT_TYPES = {name: mime for mime, name in TRANSFORMABLE_TYPES.items()}
+DEFAULT_QUALITY = {"jpeg": 80, "webp": 80, "avif": 50, "tiff": 80}
+TRANSFORM_PARAMETERS = (
+    "key",
+    "fit",
+    "width",
+    "height",
+    "quality",
+    "withoutEnlargement",
+    "format",
+    "transforms",
+    "focal_point_x",
+    "focal_point_y",
+)
+SYSTEM_PRESETS: dict[str, dict[str, Any]] = {
+    "system-small-cover": {"fit": "cover", "width": 64, "height": 64, "format": "auto"},
+    "system-small-contain": {"fit": "contain", "width": 64, "format": "auto"},
+    "system-medium-cover": {"fit": "cover", "width": 300, "height": 300, "format": "auto"},
+    "system-medium-contain": {"fit": "contain", "width": 300, "format": "auto"},
+    "system-large-cover": {"fit": "cover", "width": 800, "height": 800, "format": "auto"},
+    "system-large-contain": {"fit": "contain", "width": 800, "format": "auto"},
+}
+TRANSFORMS_SHAPE = '"transforms" Parameter needs to be a JSON array of allowed transformations'
+
+Step = tuple[str, tuple[Any, ...]]
+
+
+class IllegalTransformation(AssetError):
+    code = "ILLEGAL_ASSET_TRANSFORMATION"
+
+
+@dataclass(frozen=True)
+class TransformSpec:
+    fit: str = "cover"
+    width: int | None = None
+    height: int | None = None
+    quality: int | None = None
+    without_enlargement: bool = False
+    format: str | None = None  # a key of OUTPUT_TYPES, or "auto" until resolved
+    transforms: tuple[Step, ...] = ()
+    focal_point: tuple[int, int] | None = None
+
+    @property
+    def changes_image(self) -> bool:
+        return bool(self.width or self.height or self.quality or self.format or self.transforms)
+
+    @property
+    def content_type(self) -> str:
+        return OUTPUT_TYPES[self.format or "jpeg"]
+
+    @property
+    def extension(self) -> str:
+        return {"jpeg": "jpg"}.get(self.format or "", self.format or "")
+
+    def resolved(
+        self, source_type: str, accept: str, file_focal_point: tuple[int, int] | None
+    ) -> TransformSpec:
+        """The spec with every default filled in, so equal outputs have equal specs.
+
+        ``format=auto`` becomes AVIF or WebP when ``accept`` allows them, else the source's
+        format; quality gets the format's default; a focal point only matters for a cover
+        crop with both sides given.
+        """
+        output = self.format or TRANSFORMABLE_TYPES[source_type]
+        if output == "auto":
+            output = _negotiated_format(accept) or TRANSFORMABLE_TYPES[source_type]
+        crops = self.fit == "cover" and bool(self.width and self.height)
+        sized = bool(self.width or self.height)
+        return replace(
+            self,
+            format=output,
+            quality=self.quality or DEFAULT_QUALITY.get(output),
+            fit=self.fit if sized else "cover",
+            without_enlargement=self.without_enlargement and sized,
+            focal_point=(self.focal_point or file_focal_point) if crops else None,
+        )
+
+    def cache_key(self) -> str:
+        canonical = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _negotiated_format(accept: str) -> str | None:
+    accepted = {part.split(";")[0].strip() for part in accept.lower().split(",")}
+    for candidate in ("avif", "webp"):
+        if f"image/{candidate}" in accepted:
+            return candidate
+    return None
+
+
+def parse_query(
+    query: QueryDict, find_preset: Callable[[str], Mapping[str, Any] | None]
+) -> TransformSpec:
+    """The spec a request asks for; ``find_preset`` gives a configured key's values."""
+    given = _single_values(query)
+    key = given.pop("key", None)
+    _check_mode(app_settings.TRANSFORM_MODE, key, given)
+    values: dict[str, Any] = {}
+    if key is not None:
+        preset = SYSTEM_PRESETS.get(key) or find_preset(key)
+        if preset is None:
+            raise InvalidQuery(f'Key "{key}" isn\'t configured.')
+        values.update(preset)
+    values.update(_parse_values(given))
+    return build_spec(values)
+
+
+def _single_values(query: QueryDict) -> dict[str, str]:
+    values = {}
+    for name in TRANSFORM_PARAMETERS:
+        given = query.getlist(name)
+        if len(given) > 1:
+            raise InvalidQuery(f'Parameter "{name}" was given {len(given)} times; give it once.')
+        if given and (given[0] != "" or name == "withoutEnlargement"):
+            values[name] = given[0]
+    return values
+
+
+def _check_mode(mode: str, key: str | None, adhoc: dict[str, str]) -> None:
+    if mode == "presets" and (key is None or adhoc) and (key or adhoc):
+        raise InvalidQuery("Only configured presets can be used in asset generation")
+    if mode == "none" and (key or adhoc) and (key not in SYSTEM_PRESETS or adhoc):
+        raise InvalidQuery("Dynamic asset generation has been disabled for this project")
+
+
+def _parse_values(given: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, raw in given.items():
+        values[_FIELD_NAMES.get(name, name)] = _PARSERS[name](name, raw)
+    return values
+
+
+def build_spec(values: Mapping[str, Any]) -> TransformSpec:
+    """A validated spec from parsed values (query parameters or a preset's fields)."""
+    values = _validated_fields(values)
+    transforms = values.get("transforms") or ()
+    if not isinstance(transforms, tuple):
+        transforms = parse_transforms(transforms)
+    values = {**values, **_lift_resize_and_format(values, transforms)}
+    limit = app_settings.MAX_DIMENSION
+    for side in ("width", "height"):
+        if (values.get(side) or 0) > limit:
+            raise IllegalTransformation(
+                f"Expected {side} of at most {limit} pixels but received {values[side]}."
+            )
+    focal = (values.pop("focal_point_x", None), values.pop("focal_point_y", None))
+    fmt = values.get("format") or None
+    return TransformSpec(
+        fit=values.get("fit") or "cover",
+        width=values.get("width") or None,
+        height=values.get("height") or None,
+        quality=values.get("quality") or None,
+        without_enlargement=bool(values.get("without_enlargement")),
+        format="jpeg" if fmt == "jpg" else fmt,
+        transforms=values["transforms"],
+        focal_point=focal if None not in focal else None,  # type: ignore[arg-type]
+    )
+
+
+def _validated_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    # Query values were parsed already; a preset's come from the database and are checked
+    # by the same rules, so a preset can never smuggle in what a query could not.
+    checked = dict(values)
+    for name, parse in (
+        ("width", _parse_positive),
+        ("height", _parse_positive),
+        ("quality", _parse_quality),
+        ("fit", _PARSERS["fit"]),
+    ):
+        if checked.get(name) not in (None, ""):
+            checked[name] = parse(name, checked[name])
+    if checked.get("format"):
+        checked["format"] = _parse_choice("format", checked["format"], FORMATS)
+    return checked
+
+
+def _lift_resize_and_format(values: Mapping[str, Any], steps: tuple[Any, ...]) -> dict[str, Any]:
+    """``resize`` and ``toFormat`` in transforms set the spec's own fields.
+
+    Directus calls the user's transforms first and its own resize/toFormat after, and in
+    sharp the later call wins: so explicit parameters override these.
+    """
+    lifted: dict[str, Any] = {}
+    for name, args in steps:
+        if name in ("resize", "toFormat"):
+            lifted.update(args)
+    explicit = {k: v for k, v in values.items() if v not in (None, "") and k != "transforms"}
+    kept = tuple(step for step in steps if step[0] not in ("resize", "toFormat"))
+    return {**lifted, **explicit, "transforms": kept}
+
+
+def parse_transforms(value: Any) -> tuple[Step, ...]:
+    """A validated, hashable tuple of ``(method, args)`` from JSON text or a list."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise InvalidQuery(TRANSFORMS_SHAPE) from None
+    if not isinstance(value, list) or not all(
+        isinstance(step, list) and step and isinstance(step[0], str) for step in value
+    ):
+        raise InvalidQuery(TRANSFORMS_SHAPE)
+    limit = app_settings.MAX_OPERATIONS
+    if len(value) > limit:
+        raise IllegalTransformation(
+            f"Expected at most {limit} transformations but received {len(value)}."
+        )
+    return tuple(_parse_step(method, args) for method, *args in value)
+
+
+def _parse_step(method: str, args: list[Any]) -> Step:
+    try:
+        if method == "resize":
+            return method, _parse_resize_step(args)
+        if method == "toFormat":
+            return method, _parse_format_step(args)
+        if method not in OPERATIONS:
+            known = ", ".join(sorted([*OPERATIONS, "resize", "toFormat"]))
+            raise InvalidQuery(f'Transformation "{method}" is not allowed. Allowed: {known}.')
+        return method, OPERATIONS[method].parse(args)
+    except (ValueError, TypeError, AttributeError) as problem:
+        raise InvalidQuery(
+            f'Invalid arguments for transformation "{method}": {problem}.'
+        ) from None
+
+
+def _parse_resize_step(args: list[Any]) -> tuple[tuple[str, Any], ...]:
+    options = dict(args[-1]) if args and isinstance(args[-1], dict) else {}
+    positional = [a for a in args if not isinstance(a, dict)]
+    for name, value in zip(("width", "height"), positional, strict=False):
+        options.setdefault(name, value)
+    parsed = {
+        "width": options.get("width") and _parse_positive("width", options["width"]),
+        "height": options.get("height") and _parse_positive("height", options["height"]),
+        "fit": _parse_choice("fit", options.get("fit", "cover"), FITS),
+        "without_enlargement": bool(options.get("withoutEnlargement", False)),
+    }
+    return tuple(sorted(parsed.items()))
+
+
+def _parse_format_step(args: list[Any]) -> tuple[tuple[str, Any], ...]:
+    if not args:
+        raise ValueError("needs a format")
+    parsed = {"format": _parse_choice("format", args[0], FORMATS)}
+    quality = args[1].get("quality") if len(args) > 1 and isinstance(args[1], dict) else None
+    if quality is not None:
+        parsed["quality"] = _parse_quality("quality", quality)
+    return tuple(sorted(parsed.items()))
+
+
+def _received(raw: Any) -> str:
+    return json.dumps(raw) if isinstance(raw, str) else str(raw)
+
+
+def _parse_positive(name: str, raw: Any) -> int:
+    value = _as_int(raw)
+    if value is None or value < 1:
+        raise InvalidQuery(f"Expected positive integer for {name} but received {_received(raw)}")
+    return value
+
+
+def _parse_coordinate(name: str, raw: Any) -> int:
+    value = _as_int(raw)
+    if value is None or value < 0:
+        raise InvalidQuery(
+            f"Expected non-negative integer for {name} but received {_received(raw)}"
+        )
+    return value
+
+
+def _parse_quality(name: str, raw: Any) -> int:
+    value = _as_int(raw)
+    if value is None or not 1 <= value <= 100:
+        raise InvalidQuery(
+            f"Expected integer between 1 and 100 for {name} but received {_received(raw)}"
+        )
+    return value
+
+
+def _parse_choice(name: str, raw: Any, choices: tuple[str, ...]) -> str:
+    if raw not in choices:
+        raise InvalidQuery(
+            f"Expected one of {', '.join(choices)} for {name} but received {_received(raw)}"
+        )
+    return str(raw)
+
+
+def _parse_flag(name: str, raw: str) -> bool:
+    if raw in ("", "true", "1"):
+        return True
+    if raw in ("false", "0"):
+        return False
+    raise InvalidQuery(f"Expected true, false, 1 or 0 for {name} but received {_received(raw)}")
+
+
+def _as_int(raw: Any) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return int(raw)
+    return None
+
+
+_PARSERS: dict[str, Any] = {
+    "fit": lambda name, raw: _parse_choice(name, raw, FITS),
+    "width": _parse_positive,
+    "height": _parse_positive,
+    "quality": _parse_quality,
+    "withoutEnlargement": _parse_flag,
+    "format": lambda name, raw: _parse_choice(name, raw, FORMATS),
+    "transforms": lambda name, raw: parse_transforms(raw),
+    "focal_point_x": _parse_coordinate,
+    "focal_point_y": _parse_coordinate,
+}
+_FIELD_NAMES = {"withoutEnlargement": "without_enlargement"}
