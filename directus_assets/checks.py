@@ -57,6 +57,16 @@ def _positive_int(value: Any) -> str | None:
     return _non_negative_int(value) or ("must be positive." if value == 0 else None)
 
 
+def _optional_storage_alias(value: Any) -> str | None:
+    return None if value is None else _storage_alias(value)
+
+
+def _transform_mode(value: Any) -> str | None:
+    if value not in ("all", "presets", "none"):
+        return f'must be "all", "presets" or "none", not {value!r}.'
+    return None
+
+
 def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else f"must be a string, not {value!r}."
 
@@ -76,4 +86,10 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "CACHE_MAX_AGE": _non_negative_int,
     "CONTENT_SECURITY_POLICY": _text,
     "STREAM_CHUNK_SIZE": _positive_int,
+    "TRANSFORM_MODE": _transform_mode,
+    "MAX_DIMENSION": _positive_int,
+    "MAX_PIXELS": _positive_int,
+    "MAX_OPERATIONS": _positive_int,
+    "THUMBNAIL_STORAGE": _optional_storage_alias,
+    "THUMBNAILS_PATH": _text,
 }

@@ -16,13 +16,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .geometry import Plan, Size, plan_fit
 from .operations import OPERATIONS, flatten, gamma_encode
-from .spec import TransformSpec
+from .spec import DEFAULT_QUALITY, TransformSpec
 
 DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF"}
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "tiff": "TIFF"}
 ALPHA_MODES = ("RGBA", "LA")
 BLACK = (0, 0, 0, 255)
 _TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
+DRAFT_HEADROOM = 2
 
 
 class RenderError(Exception):
@@ -113,11 +114,15 @@ def _plan(spec: TransformSpec, size: Size) -> Plan | None:
 
 
 def _draft(image: Image.Image, spec: TransformSpec, logical_size: Size) -> None:
-    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the thumbnail is that much smaller."""
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the thumbnail is that much smaller.
+
+    It decodes to at least twice the thumbnail's size, so the final resampling still has
+    pixels to average (as Pillow's ``thumbnail`` and sharp's shrink-on-load both do).
+    """
     plan = _plan(spec, logical_size)
     if plan is None or image.format not in ("JPEG", "MPO"):
         return
-    wanted = plan.scaled
+    wanted = (plan.scaled[0] * DRAFT_HEADROOM, plan.scaled[1] * DRAFT_HEADROOM)
     if logical_size != image.size:
         wanted = (wanted[1], wanted[0])
     image.draft(image.mode, wanted)
@@ -186,7 +191,7 @@ def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) 
         image = image.convert("RGBA" if image.mode == "LA" else "RGB")
     options: dict[str, object] = {}
     if output in ("jpeg", "webp", "avif"):
-        options["quality"] = spec.quality
+        options["quality"] = spec.quality or DEFAULT_QUALITY[output]
     if output == "png":
         options["compress_level"] = 6
     if output == "tiff":

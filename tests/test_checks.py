@@ -35,6 +35,10 @@ def test_unknown_key(settings):
         ({"ACCESS_CHECK": "no.such.module.hook"}, "dotted path of a callable"),
         ({"ACCESS_CHECK": "directus_assets.conf.DEFAULTS"}, "not callable"),
         ({"CONTENT_SECURITY_POLICY": None}, "must be a string"),
+        ({"TRANSFORM_MODE": "some"}, 'must be "all", "presets" or "none"'),
+        ({"MAX_DIMENSION": 0}, "must be positive"),
+        ({"MAX_OPERATIONS": "5"}, "non-negative integer"),
+        ({"THUMBNAIL_STORAGE": "cache"}, "'cache', which is not in settings.STORAGES"),
     ],
 )
 def test_bad_values_are_reported(settings, value, fragment):

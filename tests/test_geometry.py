@@ -1,0 +1,76 @@
+"""The fit arithmetic on plain numbers, including the cases the issue observed on Directus."""
+
+import pytest
+
+from directus_assets.geometry import Window, plan_fit
+
+
+def output(plan):
+    return plan.canvas
+
+
+@pytest.mark.parametrize(
+    ("source", "width", "height", "fit", "expected"),
+    [
+        ((1800, 1200), 200, 200, "cover", (200, 200)),
+        ((1800, 1200), 200, 200, "contain", (200, 200)),
+        ((1800, 1200), 200, 200, "inside", (200, 133)),
+        ((1800, 1200), 200, 200, "outside", (300, 200)),
+        ((1800, 1200), 200, 200, "fill", (200, 200)),
+        ((1200, 1800), 200, 200, "inside", (133, 200)),
+        ((1200, 1800), 200, 200, "outside", (200, 300)),
+        ((1800, 1200), 300, None, "cover", (300, 200)),
+        ((1800, 1200), None, 300, "contain", (450, 300)),
+        ((1800, 1200), 300, None, "fill", (300, 200)),
+        ((120, 80), 200, 200, "cover", (200, 200)),  # enlargement is allowed by default
+        ((3, 1000), 100, 100, "inside", (1, 100)),  # never a zero-pixel side
+    ],
+)
+def test_output_sizes(source, width, height, fit, expected):
+    assert output(plan_fit(source, width, height, fit)) == expected
+
+
+def test_cover_crops_the_centre_of_the_scaled_image():
+    plan = plan_fit((1800, 1200), 200, 200, "cover")
+    assert plan.scaled == (300, 200)
+    assert plan.window == Window(50, 0, 200, 200)
+
+
+def test_contain_letterboxes_centred():
+    plan = plan_fit((1800, 1200), 200, 200, "contain")
+    assert plan.window == Window(0, 0, 200, 133)
+    assert plan.offset == (0, 33)
+    assert not plan.is_identity
+
+
+@pytest.mark.parametrize(
+    ("source", "width", "height", "fit", "expected"),
+    [
+        ((1000, 500), 1200, 300, "cover", (1000, 300)),
+        ((120, 80), 200, 200, "cover", (120, 80)),
+        ((120, 80), 200, 200, "contain", (120, 80)),
+        ((120, 80), 200, 200, "inside", (120, 80)),
+        ((120, 80), 200, 200, "outside", (120, 80)),
+        ((120, 80), 300, None, "cover", (120, 80)),
+        ((1800, 1200), 200, 200, "cover", (200, 200)),  # shrinking is unaffected
+    ],
+)
+def test_without_enlargement_never_grows(source, width, height, fit, expected):
+    plan = plan_fit(source, width, height, fit, without_enlargement=True)
+    assert output(plan) == expected
+    assert plan.is_identity
+
+
+def test_focal_point_moves_the_crop_and_stays_inside():
+    left = plan_fit((1800, 1200), 200, 200, "cover", focal_point=(0, 600))
+    middle = plan_fit((1800, 1200), 200, 200, "cover", focal_point=(600, 600))
+    right = plan_fit((1800, 1200), 200, 200, "cover", focal_point=(1790, 600))
+    assert left.window.left == 0  # clamped at the left edge
+    assert middle.window.left == 0  # 600px -> 100px scaled, minus half the window
+    assert right.window.left == 100  # clamped at the right edge (300 - 200)
+    centred = plan_fit((1800, 1200), 200, 200, "cover", focal_point=(1050, 600))
+    assert centred.window.left == 75  # 1050/6 = 175, minus 100
+
+
+def test_window_maps_onto_a_draft_decoded_source():
+    assert Window(50, 0, 200, 200).scaled_box(4.5, 6.0) == (225.0, 0.0, 1125.0, 1200.0)

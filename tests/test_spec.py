@@ -1,0 +1,156 @@
+"""Parsing query parameters and presets into one frozen spec, with Directus's errors."""
+
+import pytest
+from django.http import QueryDict
+
+from directus_assets.errors import InvalidQuery
+from directus_assets.spec import IllegalTransformation, TransformSpec, parse_query
+
+CARD = {"fit": "cover", "width": 200, "height": 200, "quality": 80, "format": ""}
+
+
+def presets(key):
+    return {"card": CARD}.get(key)
+
+
+def parse(query):
+    return parse_query(QueryDict(query), presets)
+
+
+def error(query):
+    with pytest.raises((InvalidQuery, IllegalTransformation)) as raised:
+        parse(query)
+    return raised.value.code, raised.value.message
+
+
+def test_parameters_become_a_frozen_hashable_spec():
+    spec = parse("fit=inside&width=300&height=200&quality=70&withoutEnlargement&format=jpg")
+    assert spec == TransformSpec(
+        fit="inside", width=300, height=200, quality=70, without_enlargement=True, format="jpeg"
+    )
+    assert hash(spec) == hash(
+        parse("format=jpg&quality=70&withoutEnlargement=true&height=200&width=300&fit=inside")
+    )
+    with pytest.raises(AttributeError):
+        spec.width = 1
+
+
+def test_no_parameters_change_nothing():
+    assert not parse("").changes_image
+    assert not parse("download").changes_image
+    assert not parse("fit=contain").changes_image  # a fit alone resizes nothing
+    assert parse("quality=50").changes_image
+
+
+def test_a_preset_gives_defaults_that_parameters_override():
+    assert parse("key=card") == TransformSpec(fit="cover", width=200, height=200, quality=80)
+    assert parse("key=card&width=10").width == 10
+    assert parse("key=card&width=10").height == 200
+
+
+def test_system_presets_exist():
+    spec = parse("key=system-medium-contain")
+    assert (spec.fit, spec.width, spec.height, spec.format) == ("contain", 300, None, "auto")
+
+
+def test_an_equal_preset_and_ad_hoc_request_have_one_cache_key():
+    resolved = [
+        parse(query).resolved("image/jpeg", "", None)
+        for query in (
+            "key=card",
+            "fit=cover&width=200&height=200",
+            "width=200&height=200&quality=80",
+        )
+    ]
+    assert len({spec.cache_key() for spec in resolved}) == 1
+
+
+def test_resolving_fills_defaults_and_negotiates_auto():
+    auto = parse("width=10&format=auto")
+    assert auto.resolved("image/png", "image/avif,image/webp,*/*", None).format == "avif"
+    assert auto.resolved("image/png", "image/webp,*/*", None).format == "webp"
+    assert auto.resolved("image/png", "*/*", None).format == "png"
+    assert parse("width=10").resolved("image/webp", "", None).quality == 80
+    assert parse("width=10&height=10").resolved("image/jpeg", "", (3, 4)).focal_point == (3, 4)
+    assert parse("width=10").resolved("image/jpeg", "", (3, 4)).focal_point is None
+    query_focus = parse("width=10&height=10&focal_point_x=1&focal_point_y=2")
+    assert query_focus.resolved("image/jpeg", "", (3, 4)).focal_point == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("quality=0", 'Expected integer between 1 and 100 for quality but received "0"'),
+        ("quality=101", 'Expected integer between 1 and 100 for quality but received "101"'),
+        ("width=abc", 'Expected positive integer for width but received "abc"'),
+        ("width=0", 'Expected positive integer for width but received "0"'),
+        ("height=-5", 'Expected positive integer for height but received "-5"'),
+        ("width=1.5", 'Expected positive integer for width but received "1.5"'),
+        ("fit=stretch", "Expected one of cover, contain, inside, outside, fill for fit"),
+        ("format=gif", "Expected one of jpg, jpeg, png, webp, avif, tiff, auto for format"),
+        ("withoutEnlargement=maybe", "Expected true, false, 1 or 0 for withoutEnlargement"),
+        ("width=1&width=2", 'Parameter "width" was given 2 times'),
+        ("key=nope", 'Key "nope" isn\'t configured.'),
+        (
+            "transforms=nope",
+            '"transforms" Parameter needs to be a JSON array of allowed transformations',
+        ),
+        ('transforms={"a":1}', '"transforms" Parameter needs to be a JSON array'),
+        ('transforms=[["explode"]]', 'Transformation "explode" is not allowed'),
+        ('transforms=[["blur","x"]]', 'Invalid arguments for transformation "blur"'),
+        ("focal_point_x=-1", "Expected non-negative integer for focal_point_x"),
+    ],
+)
+def test_invalid_values_name_the_parameter(query, message):
+    code, text = error(query)
+    assert code == "INVALID_QUERY"
+    assert message in text
+
+
+def test_empty_values_are_ignored():
+    assert parse("width=&height=&quality=") == TransformSpec()
+    assert parse("withoutEnlargement=").without_enlargement
+
+
+@pytest.mark.parametrize(
+    "query", ["width=6001", "height=99999", 'transforms=[["resize",{"width":7000}]]']
+)
+def test_dimensions_above_the_limit_are_illegal(query):
+    assert error(query)[0] == "ILLEGAL_ASSET_TRANSFORMATION"
+
+
+def test_the_limits_are_settings(settings):
+    settings.DIRECTUS_ASSETS = {"MAX_DIMENSION": 100, "MAX_OPERATIONS": 1}
+    assert error("width=101")[0] == "ILLEGAL_ASSET_TRANSFORMATION"
+    code, message = error('transforms=[["flip"],["flop"]]')
+    assert code == "ILLEGAL_ASSET_TRANSFORMATION"
+    assert "at most 1 transformations" in message
+
+
+def test_transforms_are_normalised_and_resize_and_to_format_lifted():
+    spec = parse(
+        'transforms=[["blur",2],["resize",{"width":50,"fit":"inside"}],["toFormat","webp",{"quality":40}]]'
+    )
+    assert spec.transforms == (("blur", (2.0,)),)
+    assert (spec.width, spec.fit, spec.format, spec.quality) == (50, "inside", "webp", 40)
+    # Explicit parameters win over the transforms' resize, as in Directus.
+    assert parse('width=70&transforms=[["resize",{"width":50}]]').width == 70
+
+
+@pytest.mark.parametrize(
+    ("mode", "allowed", "refused"),
+    [
+        ("presets", ["key=card", "key=system-small-cover", ""], ["width=10", "key=card&width=10"]),
+        ("none", ["key=system-small-cover", "download"], ["key=card", "width=10"]),
+    ],
+)
+def test_transform_modes(settings, mode, allowed, refused):
+    settings.DIRECTUS_ASSETS = {"TRANSFORM_MODE": mode}
+    for query in allowed:
+        parse(query)
+    messages = {
+        "presets": "Only configured presets can be used in asset generation",
+        "none": "Dynamic asset generation has been disabled for this project",
+    }
+    for query in refused:
+        assert error(query) == ("INVALID_QUERY", messages[mode])
