@@ -104,15 +104,16 @@ class FileAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def thumbnail(self, file: File) -> str:
-        return image_tag(asset_path(file), PREVIEW_SIZE) if file.is_image else ""
+        if not file.is_image:
+            return ""
+        return image_tag(asset_path(file, key="system-small-cover"), PREVIEW_SIZE)
 
     @admin.display(description="Preview")
     def preview(self, file: File) -> str:
         if not file.is_image:
             return format_html('<a href="{}">{}</a>', asset_path(file), file.filename_download)
-        return format_html(
-            '<a href="{}">{}</a>', asset_path(file), image_tag(asset_path(file), 400)
-        )
+        preview = image_tag(asset_path(file, key="system-medium-contain"), 300)
+        return format_html('<a href="{}">{}</a>', asset_path(file), preview)
 
     @admin.display(description="Dimensions")
     def dimensions(self, file: File) -> str:

@@ -65,9 +65,9 @@ def test_list_and_change_form_show_previews_and_filters(admin_client, make_file)
     file = make_file(image_bytes((40, 20)), filename="pic.png")
     listing = admin_client.get("/admin/directus_assets/file/?type=image/png&q=pic")
     assert listing.status_code == 200
-    assert f'src="/assets/{file.pk}' in listing.content.decode()
+    assert f'src="/assets/{file.pk}?key=system-small-cover"' in listing.content.decode()
     change = admin_client.get(f"/admin/directus_assets/file/{file.pk}/change/").content.decode()
-    assert f'src="/assets/{file.pk}' in change
+    assert f'src="/assets/{file.pk}?key=system-medium-contain"' in change
     assert "40 × 20" in change
     assert file.checksum in change
 

@@ -42,3 +42,19 @@ def test_home_page_links_every_sample(client):
     for file in File.objects.all():
         assert f'href="/assets/{file.pk}"' in page
         assert f'href="/assets/{file.pk}?download"' in page
+
+
+def test_home_page_shows_the_docs_comparisons_live(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    response = client.get("/")
+    fits = response.context["fits"]
+    qualities = response.context["qualities"]
+    assert [v["label"] for v in fits] == ["Cover", "Contain"]
+    sizes = [v["bytes"] for v in qualities]
+    assert sizes == sorted(sizes) and len(set(sizes)) == 4  # lower quality, fewer bytes
+    for variant in fits + qualities:
+        served = client.get(variant["url"])
+        body = b"".join(served.streaming_content)
+        assert len(body) == variant["bytes"]
+        assert Image.open(io.BytesIO(body)).size == (200, 200)
+        assert variant["url"] in response.content.decode().replace("&amp;", "&")
