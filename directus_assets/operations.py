@@ -239,8 +239,9 @@ def flatten(image: Image.Image, background: Color) -> Image.Image:
     return canvas
 
 
-def _gamma_lut(exponent: float) -> list[int]:
-    return [round(255 * (value / 255) ** exponent) for value in range(256)]
+def _gamma(image: Image.Image, exponent: float) -> Image.Image:
+    table = [round(255 * (value / 255) ** exponent) for value in range(256)]
+    return _on_color_channels(lambda colour: colour.point(table * len(colour.getbands())))(image)
 
 
 def _invert(image: Image.Image) -> Image.Image:
@@ -311,9 +312,7 @@ OPERATIONS: dict[str, Operation] = {
     "median": Operation(_parse_median, _median),
     "flatten": Operation(_parse_flatten, flatten),
     # Gamma decodes before the fit and encodes after, so resampling happens in linear light.
-    "gamma": Operation(
-        _parse_gamma, lambda image, gamma, _: image.point(_gamma_lut(gamma)), "pre"
-    ),
+    "gamma": Operation(_parse_gamma, lambda image, gamma, _: _gamma(image, gamma), "pre"),
     "negate": Operation(_parse_negate, _negate),
     "normalise": Operation(_no_args, _normalise),
     "normalize": Operation(_no_args, _normalise),
@@ -327,4 +326,4 @@ OPERATIONS: dict[str, Operation] = {
 
 
 def gamma_encode(image: Image.Image, gamma_out: float) -> Image.Image:
-    return image.point(_gamma_lut(1 / gamma_out))
+    return _gamma(image, 1 / gamma_out)

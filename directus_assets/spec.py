@@ -135,6 +135,11 @@ def parse_query(
     return build_spec(values)
 
 
+def wants_download(query: QueryDict) -> bool:
+    """``?download`` with any value, even empty, asks for an attachment (as Directus)."""
+    return "download" in query
+
+
 def _single_values(query: QueryDict) -> dict[str, str]:
     values = {}
     for name in TRANSFORM_PARAMETERS:

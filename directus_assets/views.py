@@ -16,7 +16,13 @@ from .conf import app_settings
 from .errors import AssetError, Forbidden, MethodNotAllowed, RouteNotFound, UnprocessableImage
 from .models import File, ThumbnailPreset
 from .render import Limits, RenderError, SourceTooLarge, TransformFailed, render
-from .spec import TRANSFORMABLE_TYPES, IllegalTransformation, TransformSpec, parse_query
+from .spec import (
+    TRANSFORMABLE_TYPES,
+    IllegalTransformation,
+    TransformSpec,
+    parse_query,
+    wants_download,
+)
 
 View = Callable[..., HttpResponseBase]
 
@@ -43,7 +49,7 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
     """``/assets/<file-id>[/<any-filename>]``: the trailing name only makes URLs readable."""
     spec = parse_query(request.GET, ThumbnailPreset.objects.values_for_key)
     file = resolve_file(request, file_id)
-    download = "download" in request.GET
+    download = wants_download(request.GET)
     if not spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
         return http.serve(request, original(file), download=download)

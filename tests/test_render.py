@@ -35,6 +35,14 @@ def test_cover_keeps_the_centre_of_a_portrait():
     assert near(image.getpixel((50, 2)), GREEN) and near(image.getpixel((50, 97)), GREEN)
 
 
+def test_square_sources_fill_every_fit_exactly():
+    square = encode(bands((200, 200)))
+    for fit in ("cover", "contain", "inside", "outside", "fill"):
+        image = out(square, fit=fit, width=50, height=50)
+        assert image.size == (50, 50)
+        assert near(image.getpixel((5, 25)), RED) and near(image.getpixel((45, 25)), BLUE)
+
+
 def test_cover_follows_the_focal_point():
     left = out(LANDSCAPE, width=100, height=100, focal_point=(20, 50))
     right = out(LANDSCAPE, width=100, height=100, focal_point=(290, 50))
@@ -189,6 +197,19 @@ def test_palette_sixteen_bit_and_cmyk_sources():
         ((("threshold", (128, True)),), lambda im: im.mode == "L"),
         ((("tint", ((0, 0, 255, 255),)),), lambda im: im.getpixel((5, 15))[2] > 0),
         ((("blur", (2.0,)),), lambda im: not near(im.getpixel((30, 15)), RED, 5)),
+        ((("sharpen", (None,)),), lambda im: near(im.getpixel((15, 15)), RED)),
+        ((("median", (3,)),), lambda im: near(im.getpixel((45, 15)), GREEN)),
+        ((("flatten", ((255, 255, 255, 255),)),), lambda im: im.mode == "RGB"),
+        ((("gamma", (2.2, 2.2)),), lambda im: near(im.getpixel((45, 15)), GREEN, 2)),
+        ((("normalise", ()),), lambda im: near(im.getpixel((75, 15)), BLUE)),
+        (
+            (("modulate", (0.5, 1.0, 0.0, 0.0)),),
+            lambda im: near(im.getpixel((5, 15)), (128, 0, 0)),
+        ),
+        (
+            (("modulate", (1.0, 1.0, 120.0, 0.0)),),
+            lambda im: near(im.getpixel((5, 15)), GREEN, 60),
+        ),
     ],
 )
 def test_transforms(transforms, check):
