@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from .models import File, ThumbnailPreset
+from .models import PRESET_FIELDS, File, ThumbnailPreset
 
 PREVIEW_SIZE = 64
 
@@ -124,19 +124,14 @@ class FileAdmin(admin.ModelAdmin):
         return filesizeformat(file.filesize)
 
 
+# Every preset field but the JSON list of transforms fits in a changelist row.
+LIST_EDITABLE_PRESET_FIELDS = tuple(field for field in PRESET_FIELDS if field != "transforms")
+
+
 @admin.register(ThumbnailPreset)
 class ThumbnailPresetAdmin(admin.ModelAdmin):
-    list_display = (
-        "key",
-        "fit",
-        "width",
-        "height",
-        "quality",
-        "without_enlargement",
-        "format",
-        "sample",
-    )
-    list_editable = ("fit", "width", "height", "quality", "without_enlargement", "format")
+    list_display = ("key", *LIST_EDITABLE_PRESET_FIELDS, "sample")
+    list_editable = LIST_EDITABLE_PRESET_FIELDS
     search_fields = ("key",)
     readonly_fields = ("preview",)
 

@@ -4,22 +4,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from directus_assets.spec import TRANSFORM_PARAMETERS
 from tests.images import bands, encode
 
-PARAMETERS = [
-    "key",
-    "fit",
-    "width",
-    "height",
-    "quality",
-    "withoutEnlargement",
-    "format",
-    "transforms",
-    "focal_point_x",
-    "focal_point_y",
-    "download",
-    "other",
-]
+PARAMETERS = [*TRANSFORM_PARAMETERS, "download", "other"]
 VALUES = st.one_of(
     st.sampled_from(["", "0", "1", "-1", "80", "6001", "1e3", "cover", "auto", "webp", "true"]),
     st.sampled_from(['[["blur",2]]', '[["rotate",45]]', '[["extract",{}]]', "[[]]", "[1]", "{"]),
