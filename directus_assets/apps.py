@@ -7,4 +7,4 @@ class DirectusAssetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, signal_handlers  # noqa: F401  (registers checks and receivers)

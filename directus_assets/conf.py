@@ -42,6 +42,17 @@ DEFAULTS: dict[str, Any] = {
     "THUMBNAIL_STORAGE": None,
     # Folder (inside that storage) for thumbnails.
     "THUMBNAILS_PATH": "thumbnails",
+    # Seconds a request waits for a thumbnail another worker is rendering before a 503.
+    "RENDER_WAIT_TIMEOUT": 30,
+    # Seconds after which a claimed render counts as dead (its worker crashed or hung) and
+    # another worker takes it over.
+    "RENDER_TIMEOUT": 60,
+    # How bytes leave: "stream" through Django (default); "x-accel-redirect" (nginx) or
+    # "x-sendfile" (Apache, lighttpd) for a front proxy with local storage; "redirect" for a
+    # 302 to the storage's URL (a short-lived pre-signed URL on S3). Access is checked first.
+    "SERVE": "stream",
+    # With SERVE="x-accel-redirect": the internal nginx location the storage is mapped to.
+    "X_ACCEL_PREFIX": "/protected/",
 }
 
 

