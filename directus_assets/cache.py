@@ -127,6 +127,7 @@ def _claim(
                     source_checksum=file.checksum,
                     preset_key=origin.preset_key,
                     preset_fingerprint=origin.preset_fingerprint,
+                    renderer=RENDERER_VERSION,
                 )
         except IntegrityError:
             return None

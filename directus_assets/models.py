@@ -222,6 +222,7 @@ class Rendition(models.Model):
     source_checksum = models.CharField(max_length=64)
     preset_key = models.CharField(max_length=100, blank=True)
     preset_fingerprint = models.CharField(max_length=32, blank=True)
+    renderer = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [

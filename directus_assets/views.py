@@ -10,20 +10,16 @@ from typing import Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from . import cache, http
+from . import cache, http, thumbnails
 from .access import resolve_file
-from .conf import app_settings
 from .errors import (
     AssetError,
-    Forbidden,
     MethodNotAllowed,
     RouteNotFound,
     ServiceUnavailable,
-    UnprocessableImage,
 )
 from .models import File, ThumbnailPreset
-from .render import Limits, RenderError, SourceTooLarge, TransformFailed, render
-from .spec import TRANSFORMABLE_TYPES, IllegalTransformation, TransformSpec, parse_asset_query
+from .spec import TRANSFORMABLE_TYPES, TransformSpec, parse_asset_query
 
 View = Callable[..., HttpResponseBase]
 
@@ -81,9 +77,9 @@ def thumbnail(
     request: HttpRequest, file: File, spec: TransformSpec, origin: cache.Origin = cache.NO_PRESET
 ) -> http.Representation:
     """The rendition of ``file`` for ``spec``: from the cache, or rendered once and stored."""
-    spec = spec.resolved(file.type, request.headers.get("Accept", ""), file_focal_point(file))
+    accept = request.headers.get("Accept", "")
     try:
-        row, data = cache.fetch_or_render(file, spec, lambda: _render(file, spec), origin)
+        spec, row, data = thumbnails.ensure(file, spec, accept=accept, origin=origin)
     except cache.RenderBusy as busy:
         raise ServiceUnavailable(str(busy), headers={"Retry-After": "1"}) from busy
     storage = cache.storage_of(row)
@@ -98,25 +94,3 @@ def thumbnail(
         storage=storage,
         name=row.name,
     )
-
-
-def _render(file: File, spec: TransformSpec) -> cache.Rendered:
-    limits = Limits(app_settings.MAX_DIMENSION, app_settings.MAX_PIXELS)
-    try:
-        with file.open() as handle:
-            source = handle.read()
-    except FileNotFoundError:
-        raise Forbidden() from None
-    try:
-        rendition = render(source, spec, limits)
-    except (SourceTooLarge, TransformFailed) as error:
-        raise IllegalTransformation(str(error)) from error
-    except RenderError as error:
-        raise UnprocessableImage(str(error)) from error
-    return cache.Rendered(rendition.data, rendition.width, rendition.height)
-
-
-def file_focal_point(file: File) -> tuple[int, int] | None:
-    if file.focal_point_x is None or file.focal_point_y is None:
-        return None
-    return file.focal_point_x, file.focal_point_y

@@ -13,6 +13,22 @@ from directus_assets.models import File
 from tests.servers import SeaweedFS, stop
 
 
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The specs actually rendered, so tests can tell a cache hit from a miss."""
+    from directus_assets import thumbnails
+
+    calls: list[Any] = []
+    real = thumbnails.render
+
+    def counting(source: bytes, spec: Any, limits: Any) -> Any:
+        calls.append(spec)
+        return real(source, spec, limits)
+
+    monkeypatch.setattr(thumbnails, "render", counting)
+    return calls
+
+
 @pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
     server = SeaweedFS.start(tmp_path_factory.mktemp("seaweedfs"))

@@ -10,7 +10,7 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
-from directus_assets import views
+from directus_assets import thumbnails
 from directus_assets.models import File, Rendition, ThumbnailPreset
 from tests.images import bands, decode, encode
 
@@ -20,19 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def photo(storage_kind, make_file):
     return make_file(encode(bands((300, 100)), "JPEG", quality=95), filename="photo.jpg")
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    calls = []
-    real = views.render
-
-    def counting(source, spec, limits):
-        calls.append(spec)
-        return real(source, spec, limits)
-
-    monkeypatch.setattr(views, "render", counting)
-    return calls
 
 
 @pytest.fixture
@@ -119,7 +106,7 @@ def test_a_failed_render_leaves_no_row_and_no_blob(client, photo, monkeypatch, m
     def broken(source, spec, limits):
         raise OSError("the renderer crashed")
 
-    monkeypatch.setattr(views, "render", broken)
+    monkeypatch.setattr(thumbnails, "render", broken)
     with pytest.raises(OSError, match="crashed"):
         get(client, photo, "width=60")
     assert not Rendition.objects.exists()

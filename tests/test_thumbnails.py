@@ -2,7 +2,6 @@
 
 import pytest
 
-from directus_assets import views
 from directus_assets.models import ThumbnailPreset
 from tests.images import BLUE, GREEN, RED, bands, decode, encode, near
 
@@ -12,20 +11,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def photo(make_file):
     return make_file(encode(bands((300, 100)), "JPEG", quality=95), filename="Beach day.jpg")
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """Counts real renders, so tests can tell a cache hit from a miss."""
-    calls = []
-    real = views.render
-
-    def counting(source, spec, limits):
-        calls.append(spec)
-        return real(source, spec, limits)
-
-    monkeypatch.setattr(views, "render", counting)
-    return calls
 
 
 def get(client, file, query, **headers):
