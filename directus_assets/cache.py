@@ -104,6 +104,11 @@ def fetch_or_render(
         pause = min(pause * 2, _LONGEST_POLL)
 
 
+def is_ready(file: File, spec: TransformSpec) -> bool:
+    key = rendition_key(file, spec)
+    return Rendition.objects.filter(file=file, cache_key=key, ready=True).exists()
+
+
 def _claim(
     file: File,
     key: str,

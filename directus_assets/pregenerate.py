@@ -1,0 +1,68 @@
+"""Pregenerate preset thumbnails: the jobs, and doing one job. Used by the management
+command (in worker processes) and by the background task."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import cache, thumbnails
+from .errors import AssetError
+from .models import File, ThumbnailPreset
+from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, build_spec, preset_fingerprint
+
+# ``format=auto`` serves AVIF, WebP or the source format by the browser's Accept: make each.
+AUTO_FORMAT_ACCEPTS = ("", "image/webp", "image/avif")
+
+
+@dataclass(frozen=True)
+class Job:
+    file_id: str
+    preset_key: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    rendered: int = 0
+    skipped: int = 0
+    error: str = ""
+
+
+def jobs(preset_keys: list[str], file_ids: list[str]) -> Iterator[Job]:
+    """Every (image file, preset) pair asked for: all presets and images by default."""
+    files = File.objects.filter(type__in=TRANSFORMABLE_TYPES)
+    if file_ids:
+        files = files.filter(pk__in=file_ids)
+    keys = preset_keys or list(ThumbnailPreset.objects.values_list("key", flat=True))
+    for file_id in files.order_by("uploaded_on", "pk").values_list("pk", flat=True):
+        for key in keys:
+            yield Job(str(file_id), key)
+
+
+def preset_values(key: str) -> dict | None:
+    return SYSTEM_PRESETS.get(key) or ThumbnailPreset.objects.values_for_key(key)
+
+
+def run(job: Job, *, force: bool = False, dry_run: bool = False) -> Outcome:
+    """Make (or, with ``dry_run``, count) every rendition of one file for one preset."""
+    try:
+        file = File.objects.get(pk=job.file_id)
+        values = preset_values(job.preset_key)
+        if values is None:
+            return Outcome(job, error=f'no preset "{job.preset_key}"')
+        spec = build_spec(values)
+        origin = cache.Origin(job.preset_key, preset_fingerprint(values))
+        accepts = AUTO_FORMAT_ACCEPTS if spec.format == "auto" else ("",)
+        rendered = skipped = 0
+        for accept in dict.fromkeys(accepts):
+            if dry_run:
+                resolved = spec.resolved(file.type, accept, thumbnails.focal_point(file))
+                cached = cache.is_ready(file, resolved)
+                rendered, skipped = rendered + (not cached), skipped + cached
+                continue
+            _, _, data = thumbnails.ensure(file, spec, accept=accept, origin=origin, force=force)
+            rendered, skipped = rendered + (data is not None), skipped + (data is None)
+        return Outcome(job, rendered, skipped)
+    except (AssetError, cache.RenderBusy, File.DoesNotExist, OSError) as error:
+        return Outcome(job, error=getattr(error, "message", None) or str(error))

@@ -1,0 +1,96 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from directus_assets.models import Rendition, ThumbnailPreset
+from tests.images import bands, decode, encode
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("pregenerate_thumbnails", *args, stdout=out, stderr=err)
+        status = 0
+    except SystemExit as exit:
+        status = exit.code
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def library(make_file):
+    ThumbnailPreset.objects.create(key="card", width=60, height=60)
+    ThumbnailPreset.objects.create(key="wide", fit="inside", width=120, height=40, format="webp")
+    return [
+        make_file(encode(bands((300, 100)), "JPEG"), filename="a.jpg"),
+        make_file(encode(bands((90, 90), mode="RGBA")), filename="b.png"),
+        make_file(b"%PDF-1.4", filename="c.pdf"),  # not an image: no jobs
+    ]
+
+
+@pytest.mark.django_db
+def test_renders_every_preset_for_every_image_then_skips_them(library, renders):
+    status, out, _ = run("--workers", "1")
+    assert status == 0
+    assert "rendered 4, skipped 0 (cached), failed 0" in out
+    assert Rendition.objects.filter(ready=True).count() == 4
+    card = Rendition.objects.get(file=library[0], preset_key="card")
+    assert (card.width, card.height) == (60, 60)
+    assert len(renders) == 4
+    status, out, _ = run("--workers", "1")
+    assert "rendered 0, skipped 4 (cached)" in out
+    assert len(renders) == 4
+
+
+@pytest.mark.django_db
+def test_the_view_serves_what_was_pregenerated(client, library, renders):
+    run("--workers", "1", "--preset", "card")
+    response = client.get(f"/assets/{library[0].pk}?key=card")
+    assert decode(b"".join(response.streaming_content)).size == (60, 60)
+    assert len(renders) == 2  # both images, and nothing more for the request
+
+
+@pytest.mark.django_db
+def test_filters_force_and_dry_run(library, renders):
+    status, out, _ = run("--workers", "1", "--dry-run")
+    assert (status, renders) == (0, [])
+    assert "would render 4, skipped 0" in out
+    run("--workers", "1", "--preset", "wide", "--file", str(library[1].pk))
+    assert list(Rendition.objects.values_list("preset_key", "format")) == [("wide", "webp")]
+    _, out, _ = run("--workers", "1", "--preset", "wide", "--file", str(library[1].pk), "--force")
+    assert "rendered 1, skipped 0" in out
+    assert len(renders) == 2
+
+
+@pytest.mark.django_db
+def test_auto_format_presets_make_each_negotiated_format(make_file):
+    ThumbnailPreset.objects.create(key="auto", width=30, format="auto")
+    make_file(encode(bands((90, 30)), "JPEG"), filename="a.jpg")
+    run("--workers", "1")
+    assert sorted(Rendition.objects.values_list("format", flat=True)) == ["avif", "jpeg", "webp"]
+
+
+@pytest.mark.django_db
+def test_a_bad_file_is_reported_and_the_rest_done(library, make_file):
+    broken = make_file(encode(bands((300, 100)), "JPEG")[:300], filename="broken.jpg")
+    status, out, err = run("--workers", "1")
+    assert status == 1
+    assert f"failed {broken.pk} card" in err and f"failed {broken.pk} wide" in err
+    assert "rendered 4, skipped 0 (cached), failed 2" in out
+    assert not Rendition.objects.filter(file=broken).exists()
+
+
+@pytest.mark.django_db
+def test_progress_is_plain_lines_when_not_a_terminal(library):
+    _, out, _ = run("--workers", "1", "--preset", "card")
+    lines = out.splitlines()
+    assert lines[0].startswith("1/2 ") and lines[0].endswith("card: rendered")
+    assert lines[1].startswith("2/2 ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes(library):
+    status, out, err = run("--workers", "2")
+    assert (status, err) == (0, "")
+    assert "rendered 4, skipped 0 (cached), failed 0" in out
+    assert Rendition.objects.filter(ready=True).count() == 4
