@@ -67,6 +67,19 @@ def _transform_mode(value: Any) -> str | None:
     return None
 
 
+def _serve_mode(value: Any) -> str | None:
+    modes = ("stream", "x-accel-redirect", "x-sendfile", "redirect")
+    if value not in modes:
+        return f"must be one of {', '.join(modes)}, not {value!r}."
+    return None
+
+
+def _positive_number(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return f"must be a positive number of seconds, not {value!r}."
+    return None
+
+
 def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else f"must be a string, not {value!r}."
 
@@ -92,4 +105,8 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "MAX_OPERATIONS": _positive_int,
     "THUMBNAIL_STORAGE": _optional_storage_alias,
     "THUMBNAILS_PATH": _text,
+    "RENDER_WAIT_TIMEOUT": _positive_number,
+    "RENDER_TIMEOUT": _positive_number,
+    "SERVE": _serve_mode,
+    "X_ACCEL_PREFIX": _text,
 }

@@ -39,6 +39,8 @@ def test_unknown_key(settings):
         ({"MAX_DIMENSION": 0}, "must be positive"),
         ({"MAX_OPERATIONS": "5"}, "non-negative integer"),
         ({"THUMBNAIL_STORAGE": "cache"}, "'cache', which is not in settings.STORAGES"),
+        ({"SERVE": "sendfile"}, "must be one of stream, x-accel-redirect, x-sendfile, redirect"),
+        ({"RENDER_TIMEOUT": 0}, "positive number of seconds"),
     ],
 )
 def test_bad_values_are_reported(settings, value, fragment):
