@@ -94,3 +94,18 @@ def test_worker_processes(library):
     assert (status, err) == (0, "")
     assert "rendered 4, skipped 0 (cached), failed 0" in out
     assert Rendition.objects.filter(ready=True).count() == 4
+
+
+@pytest.mark.django_db
+def test_pregeneration_as_background_tasks(library, renders, django_capture_on_commit_callbacks):
+    from directus_assets.tasks import enqueue_pregeneration
+
+    with django_capture_on_commit_callbacks(execute=True):
+        results = enqueue_pregeneration(["card"])
+    assert len(results) == 2
+    assert Rendition.objects.filter(preset_key="card", ready=True).count() == 2
+    assert len(renders) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        status, out, _ = run("--enqueue", "--preset", "wide")
+    assert (status, out.strip()) == (0, "enqueued 2 pregeneration tasks")
+    assert Rendition.objects.filter(preset_key="wide", ready=True).count() == 2

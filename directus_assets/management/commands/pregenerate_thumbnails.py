@@ -37,8 +37,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="render even what is cached")
         parser.add_argument("--dry-run", action="store_true", help="count, render nothing")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="enqueue the jobs on the site's task backend (django.tasks) instead",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            from directus_assets.tasks import enqueue_pregeneration
+
+            results = enqueue_pregeneration(
+                options["preset"], options["file"], force=options["force"]
+            )
+            self.stdout.write(f"enqueued {len(results)} pregeneration tasks")
+            return
         todo = list(pregenerate.jobs(options["preset"], options["file"]))
         run = partial(pregenerate.run, force=options["force"], dry_run=options["dry_run"])
         started = time.monotonic()
