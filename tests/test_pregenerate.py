@@ -109,3 +109,17 @@ def test_pregeneration_as_background_tasks(library, renders, django_capture_on_c
         status, out, _ = run("--enqueue", "--preset", "wide")
     assert (status, out.strip()) == (0, "enqueued 2 pregeneration tasks")
     assert Rendition.objects.filter(preset_key="wide", ready=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_progress_is_a_bar_on_a_terminal(library):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    call_command("pregenerate_thumbnails", "--workers", "1", stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert "\r[###############---------------] 2/4" in text
+    assert "\r[##############################] 4/4" in text
+    assert "card: rendered" not in text
