@@ -165,7 +165,7 @@ def test_large_jpegs_are_decoded_at_a_fraction_of_their_size(monkeypatch):
     source = encode(bands((2400, 1600)), "JPEG")
     image = decode(render(source, spec(format="jpeg", width=200, height=200)).data)
     assert image.size == (200, 200)
-    assert decoded_sizes == [(600, 400)]  # 1/4 scale: 1.5% of the pixels
+    assert decoded_sizes == [(300, 200)]  # 1/8 scale: 1.6% of the pixels
     assert near(image.getpixel((100, 100)), GREEN)
 
 
