@@ -1,0 +1,174 @@
+"""Load over HTTP: gunicorn (2 workers) on loopback, driven by wrk from another process."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from tests.servers import LOOPBACK, free_port, stop, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def _answers(port: int) -> bool:
+    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=2)
+    try:
+        connection.request("GET", "/")
+        connection.getresponse().read()
+        return True
+    finally:
+        connection.close()
+
+
+def gunicorn(app: str, env: dict[str, str], log: Path) -> Server:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        app,
+        "--workers",
+        "2",
+        "--bind",
+        f"{LOOPBACK}:{port}",
+        "--log-level",
+        "warning",
+    ]
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
+        )
+    wait_until(lambda: _answers(port), f"gunicorn {app}", process, log)
+    return Server(f"http://{LOOPBACK}:{port}", process)
+
+
+def nginx(root: Path, scratch: Path) -> Server:
+    port = free_port()
+    scratch.mkdir(parents=True, exist_ok=True)
+    config = scratch / "nginx.conf"
+    config.write_text(
+        f"""
+worker_processes 2;
+pid {scratch}/nginx.pid;
+error_log {scratch}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  sendfile on;
+  client_body_temp_path {scratch}/body;
+  proxy_temp_path {scratch}/proxy;
+  fastcgi_temp_path {scratch}/fastcgi;
+  uwsgi_temp_path {scratch}/uwsgi;
+  scgi_temp_path {scratch}/scgi;
+  server {{ listen {LOOPBACK}:{port}; root {root}; location / {{ }} }}
+}}
+"""
+    )
+    log = scratch / "nginx.out"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            ["nginx", "-c", str(config), "-p", str(scratch), "-g", "daemon off;"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    wait_until(lambda: _answers(port), "nginx", process, log)
+    return Server(f"http://{LOOPBACK}:{port}", process)
+
+
+def wrk(
+    url: str, connections: int, seconds: int, headers: dict[str, str] | None = None
+) -> dict[str, float]:
+    """Requests/s and p50/p99 latency of ``connections`` clients for ``seconds``."""
+    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    percentiles = dict(re.findall(r"\s(50|99)%\s+([\d.]+(?:us|ms|s))", output))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_second": rate,
+        "p50_ms": _milliseconds(percentiles["50"]),
+        "p99_ms": _milliseconds(percentiles["99"]),
+        "bad_responses": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def _milliseconds(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, int]:
+    """One sequential request; returns (status, bytes received)."""
+    address = url.split("//", 1)[1]
+    host_port, _, path = address.partition("/")
+    host, _, port = host_port.partition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        connection.request("GET", "/" + path, headers=headers or {})
+        response = connection.getresponse()
+        received = 0
+        while chunk := response.read(1024 * 1024):
+            received += len(chunk)
+        return response.status, received
+    finally:
+        connection.close()
+
+
+def cold_render_ms(base: str, photo_id: str, count: int) -> float:
+    """Median latency of thumbnails nobody asked for before (a new size each time)."""
+    times = []
+    for index in range(count):
+        started = time.perf_counter()
+        status, _ = get(
+            f"{base}/assets/{photo_id}?fit=cover&width={300 + index}&height=200&quality=80"
+        )
+        times.append((time.perf_counter() - started) * 1000)
+        assert status == 200, status
+    return statistics.median(times)
+
+
+def streaming_peak_rss(server: Server, path: str) -> dict[str, float]:
+    """Download ``path`` while sampling the workers' memory; the peak, in MiB."""
+    workers = psutil.Process(server.process.pid).children()
+    baseline = sum(worker.memory_info().rss for worker in workers)
+    peak = baseline
+    import threading
+
+    done = threading.Event()
+    result: dict[str, Any] = {}
+
+    def download() -> None:
+        result["status"], result["bytes"] = get(server.url + path)
+        done.set()
+
+    threading.Thread(target=download).start()
+    while not done.wait(0.02):
+        peak = max(peak, sum(worker.memory_info().rss for worker in workers))
+    return {
+        "bytes": float(result["bytes"]),
+        "baseline_mib": baseline / 2**20,
+        "peak_mib": peak / 2**20,
+        "growth_mib": (peak - baseline) / 2**20,
+    }

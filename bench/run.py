@@ -1,0 +1,309 @@
+"""The benchmark: `bash bench/run.sh` (installs what it needs), or `python bench/run.py`.
+
+Every figure is a ratio against a reference measured in the same run (this machine is shared
+and noisy; absolute times drift). Prints a table and writes ``bench/results.json``.
+Options: ``--quick`` for shorter runs (a smoke test of the benchmark itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from bench import http_bench, memory_bench, render_bench  # noqa: E402
+from example_project.demo.samples import _encode, _scene, landscape_jpeg  # noqa: E402
+from tests.servers import SeaweedFS, stop  # noqa: E402
+
+DIRECTUS_HIT_RPS = 85  # the issue's anchor: Directus 12.4 on this machine, sequential
+DIRECTUS_HIT_RPS_8 = 120
+
+
+def prepare(bench_dir: Path, what: list[str], extra_env: dict[str, str] | None = None) -> dict:
+    env = {**os.environ, "BENCH_DIR": str(bench_dir), **(extra_env or {})}
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "prepare.py"), *what],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def render_part(scratch: Path, repeat: int) -> dict[str, Any]:
+    big = _encode(_scene(6000, 4000), "JPEG", quality=90)
+    png = _scene(2000, 1500).convert("RGBA")
+    png.putalpha(200)
+    sources = {
+        "1800x1200 JPEG": landscape_jpeg(),
+        "6000x4000 JPEG": big,
+        "2000x1500 RGBA PNG": _encode(png, "PNG"),
+    }
+    (scratch / "big.jpg").write_bytes(big)
+    rows = render_bench.run(sources, repeat)
+    memory = memory_bench.run(scratch / "big.jpg")
+    return {
+        "rows": rows,
+        "memory": memory,
+        "source_bytes": {k: len(v) for k, v in sources.items()},
+    }
+
+
+def http_part(scratch: Path, seconds: int, cold_count: int) -> dict[str, Any]:
+    local = scratch / "local"
+    data = prepare(local, ["serving"])
+    env = {"BENCH_DIR": str(local)}
+    results: dict[str, Any] = {"dataset": data}
+    django_app = http_bench.gunicorn(
+        "example_project.wsgi:application", env, scratch / "gunicorn.log"
+    )
+    minimal = http_bench.gunicorn("bench.minimal_wsgi:application", env, scratch / "minimal.log")
+    static = http_bench.nginx(local / "media", scratch / "nginx")
+    try:
+        hit = django_app.url + data["thumbnail_path"]
+        results["hit_1"] = http_bench.wrk(hit, 1, seconds)
+        results["hit_8"] = http_bench.wrk(hit, 8, seconds)
+        results["revalidate_8"] = http_bench.wrk(
+            hit, 8, seconds, {"If-None-Match": data["thumbnail_etag"]}
+        )
+        results["original_200k_8"] = http_bench.wrk(
+            django_app.url + data["small_path"], 8, seconds
+        )
+        results["original_5m_8"] = http_bench.wrk(django_app.url + data["big_path"], 8, seconds)
+        results["minimal_hit_1"] = http_bench.wrk(
+            f"{minimal.url}/{data['thumbnail_name']}", 1, seconds
+        )
+        results["minimal_hit_8"] = http_bench.wrk(
+            f"{minimal.url}/{data['thumbnail_name']}", 8, seconds
+        )
+        results["minimal_200k_8"] = http_bench.wrk(
+            f"{minimal.url}/{data['small_name']}", 8, seconds
+        )
+        results["nginx_hit_8"] = http_bench.wrk(
+            f"{static.url}/{data['thumbnail_name']}", 8, seconds
+        )
+        results["nginx_200k_8"] = http_bench.wrk(f"{static.url}/{data['small_name']}", 8, seconds)
+        results["cold_render_ms"] = http_bench.cold_render_ms(
+            django_app.url, data["photo_id"], cold_count
+        )
+        huge = prepare(local, ["huge"])
+        results["stream_5m"] = http_bench.streaming_peak_rss(django_app, data["big_path"])
+        results["stream_500m"] = http_bench.streaming_peak_rss(django_app, huge["huge_path"])
+    finally:
+        for server in (django_app, minimal, static):
+            server.stop()
+    return results
+
+
+def s3_part(scratch: Path, seconds: int) -> dict[str, Any]:
+    (scratch / "weed").mkdir()
+    weed = SeaweedFS.start(scratch / "weed")
+    try:
+        env = {"BENCH_DIR": str(scratch / "s3"), "BENCH_S3_ENDPOINT": weed.endpoint}
+        data = prepare(scratch / "s3", ["serving"], env)
+        django_app = http_bench.gunicorn(
+            "example_project.wsgi:application", env, scratch / "gunicorn-s3.log"
+        )
+        minimal = http_bench.gunicorn(
+            "bench.minimal_wsgi:application", env, scratch / "minimal-s3.log"
+        )
+        try:
+            hit = django_app.url + data["thumbnail_path"]
+            return {
+                "hit_1": http_bench.wrk(hit, 1, seconds),
+                "hit_8": http_bench.wrk(hit, 8, seconds),
+                "minimal_hit_8": http_bench.wrk(
+                    f"{minimal.url}/{data['thumbnail_name']}", 8, seconds
+                ),
+            }
+        finally:
+            django_app.stop()
+            minimal.stop()
+    finally:
+        stop(weed.process)
+
+
+def pregeneration_part(scratch: Path, files: int) -> dict[str, float]:
+    directory = scratch / "pregeneration"
+    prepare(directory, ["pregeneration", str(files)])
+    rates = {}
+    for workers in (1, 2):
+        output = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "pregenerate_thumbnails",
+                "--workers",
+                str(workers),
+                "--force",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "BENCH_DIR": str(directory)},
+        ).stdout
+        rates[f"workers_{workers}"] = float(output.rsplit("(", 1)[1].split(" ")[0])
+    return rates
+
+
+def targets(render: dict, http: dict, s3: dict, pregen: dict) -> list[dict[str, Any]]:
+    def row(source: str, operation: str) -> dict:
+        return next(
+            r for r in render["rows"] if r["source"] == source and r["operation"] == operation
+        )
+
+    checks = []
+
+    def check(name: str, value: float, goal: str, passed: bool) -> None:
+        checks.append({"target": name, "value": round(value, 3), "goal": goal, "pass": passed})
+
+    for source in ("1800x1200 JPEG", "6000x4000 JPEG"):
+        seconds = row(source, "cover 200x200 jpeg")["seconds"]
+        ratio = seconds["directus_assets"] / seconds["pyvips"]
+        check(f"render {source} cover 200x200 / pyvips", ratio, "<= 1.0 (aim 0.8)", ratio <= 1.0)
+        for peer in ("sorl-thumbnail", "easy-thumbnails"):
+            speedup = seconds[peer] / seconds["directus_assets"]
+            check(f"render {source}: {peer} / ours", speedup, ">= 1.5", speedup >= 1.5)
+    memory = render["memory"]["ours_kib"] / render["memory"]["full_decode_kib"]
+    check("peak memory 6000x4000 / full decode", memory, "< 0.25", memory < 0.25)
+    for clients in (1, 8):
+        rps = http[f"hit_{clients}"]["requests_per_second"]
+        anchor = DIRECTUS_HIT_RPS if clients == 1 else DIRECTUS_HIT_RPS_8
+        check(
+            f"cached hit req/s, {clients} client(s) / Directus",
+            rps / anchor,
+            ">= 10",
+            rps >= 10 * anchor,
+        )
+    ceiling = http["hit_8"]["requests_per_second"] / http["minimal_hit_8"]["requests_per_second"]
+    check("cached hit / minimal WSGI (local, 8 clients)", ceiling, ">= 0.6", ceiling >= 0.6)
+    check(
+        "database queries per cached hit",
+        http["dataset"]["queries_per_hit"],
+        "<= 1",
+        http["dataset"]["queries_per_hit"] <= 1,
+    )
+    cover = row("1800x1200 JPEG", "cover 200x200 jpeg")["seconds"]["pyvips"] * 1000
+    cold = http["cold_render_ms"] / cover
+    check("cold render over HTTP / pyvips in process", cold, "<= 1.3", cold <= 1.3)
+    scaling = pregen["workers_2"] / pregen["workers_1"]
+    check("pregeneration 2 workers / 1 worker", scaling, ">= 1.8", scaling >= 1.8)
+    growth = http["stream_500m"]["growth_mib"] - http["stream_5m"]["growth_mib"]
+    check("streaming 500 MB vs 5 MB: extra worker memory (MiB)", growth, "< 5 (flat)", growth < 5)
+    return checks
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = ["| target | value | goal | |", "| --- | --- | --- | --- |"]
+    for item in results["targets"]:
+        mark = "pass" if item["pass"] else "**miss**"
+        lines.append(f"| {item['target']} | {item['value']} | {item['goal']} | {mark} |")
+    lines += [
+        "",
+        "| render (median ms) | " + " | ".join(render_bench.ENGINES) + " |",
+        "| --- |" + " --- |" * len(render_bench.ENGINES),
+    ]
+    for row in results["render"]["rows"]:
+        reference = row["seconds"]["pyvips"]
+        cells = [
+            f"{row['seconds'][e] * 1000:.1f} ({row['seconds'][e] / reference:.2f}x)"
+            if e in row["seconds"]
+            else "-"
+            for e in render_bench.ENGINES
+        ]
+        lines.append(f"| {row['source']}, {row['operation']} | " + " | ".join(cells) + " |")
+    http = results["http"]
+    lines += [
+        "",
+        "| over HTTP (gunicorn, 2 workers) | req/s | p50 ms | p99 ms |",
+        "| --- | --- | --- | --- |",
+    ]
+    for key in (
+        "hit_1",
+        "hit_8",
+        "revalidate_8",
+        "original_200k_8",
+        "original_5m_8",
+        "minimal_hit_1",
+        "minimal_hit_8",
+        "minimal_200k_8",
+        "nginx_hit_8",
+        "nginx_200k_8",
+    ):
+        lines.append(_load_row(f"local {key}", http[key]))
+    for key, run in results["s3"].items():
+        lines.append(_load_row(f"S3 {key}", run))
+    lines += [
+        "",
+        f"cold render over HTTP: {http['cold_render_ms']:.1f} ms median; "
+        f"queries per cached hit: {http['dataset']['queries_per_hit']}; "
+        f"pregeneration: {results['pregeneration']['workers_1']:.1f} thumbnails/s with 1 worker, "
+        f"{results['pregeneration']['workers_2']:.1f} with 2; "
+        f"streaming peak worker RSS: 5 MB file {http['stream_5m']['peak_mib']:.0f} MiB, "
+        f"500 MB file {http['stream_500m']['peak_mib']:.0f} MiB",
+    ]
+    return "\n".join(lines)
+
+
+def _load_row(label: str, run: dict[str, float]) -> str:
+    rate, p50, p99 = run["requests_per_second"], run["p50_ms"], run["p99_ms"]
+    return f"| {label} | {rate:.0f} | {p50:.2f} | {p99:.2f} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="short runs: checks the benchmark works"
+    )
+    options = parser.parse_args()
+    seconds, repeat, cold, files = (1, 2, 3, 10) if options.quick else (4, 7, 20, 200)
+    scratch = Path(tempfile.mkdtemp(prefix="directus-assets-bench-"))
+    started = time.monotonic()
+    try:
+        results: dict[str, Any] = {
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "processor": platform.processor(),
+            },
+            "render": render_part(scratch, repeat),
+            "http": http_part(scratch, seconds, cold),
+            "s3": s3_part(scratch, seconds),
+            "pregeneration": pregeneration_part(scratch, files),
+        }
+        results["targets"] = targets(
+            results["render"], results["http"], results["s3"], results["pregeneration"]
+        )
+        results["seconds"] = round(time.monotonic() - started, 1)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+    print(table(results))
+    print(
+        f"\n{sum(t['pass'] for t in results['targets'])}/{len(results['targets'])} targets met "
+        f"in {results['seconds']} s; written to bench/results.json"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Django settings for the benchmark: the example project on a scratch folder.
+
+``BENCH_DIR`` holds the SQLite database and media; ``BENCH_S3_ENDPOINT`` switches the default
+storage to S3 (SeaweedFS started by the benchmark).
+"""
+
+import os
+from pathlib import Path
+
+from example_project.settings import *  # noqa: F403
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/directus-assets-bench"))
+BENCH_DIR.mkdir(parents=True, exist_ok=True)
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+INSTALLED_APPS = [*INSTALLED_APPS, "easy_thumbnails"]  # noqa: F405
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BENCH_DIR / "bench.sqlite3",
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
+}
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BENCH_DIR / "media"},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("BENCH_S3_ENDPOINT"):
+    STORAGES["default"] = {
+        "BACKEND": "directus_assets.storage.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "assets",
+            "endpoint_url": os.environ["BENCH_S3_ENDPOINT"],
+            "access_key": "bench",
+            "secret_key": "bench",
+            "region_name": "us-east-1",
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
