@@ -33,11 +33,20 @@ def resolve_file(request: HttpRequest, file_id: str) -> File:
     Malformed, unknown and denied ids all raise the same :class:`Forbidden`, as Directus
     does, so the endpoint never reveals which ids exist.
     """
+    file = File.objects.filter(pk=file_pk(file_id)).first()
+    if file is None:
+        raise Forbidden()
+    check_access(request, file)
+    return file
+
+
+def file_pk(file_id: str) -> uuid.UUID:
     try:
-        pk = uuid.UUID(file_id)
+        return uuid.UUID(file_id)
     except ValueError:
         raise Forbidden() from None
-    file = File.objects.filter(pk=pk).first()
-    if file is None or not _load_hook(app_settings.ACCESS_CHECK)(request, file):
+
+
+def check_access(request: HttpRequest, file: File) -> None:
+    if not _load_hook(app_settings.ACCESS_CHECK)(request, file):
         raise Forbidden()
-    return file

@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import PIL
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from .conf import app_settings
-from .models import File, Rendition
-from .spec import TransformSpec
+from .models import File, Rendition, ThumbnailPreset
+from .spec import SYSTEM_PRESETS, TransformSpec
 
 # Bump when rendering changes output for the same spec, so old renditions are not reused.
 RENDERER_VERSION = f"1/pillow-{PIL.__version__}"
@@ -56,8 +59,81 @@ NO_PRESET = Origin()
 
 def rendition_key(file: File, spec: TransformSpec) -> str:
     """Identifies the rendition's bytes: the index key and the strong ETag."""
-    material = f"{file.checksum}:{spec.cache_key()}:{RENDERER_VERSION}"
+    return _key(file.checksum, spec)
+
+
+def _key(checksum: str, spec: TransformSpec) -> str:
+    material = f"{checksum}:{spec.cache_key()}:{RENDERER_VERSION}"
     return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a rendition's key depends on, besides the request."""
+
+    checksum: str
+    type: str
+    focal_point: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, file: File) -> FileState:
+        focal = None
+        if file.focal_point_x is not None and file.focal_point_y is not None:
+            focal = (file.focal_point_x, file.focal_point_y)
+        return cls(file.checksum, file.type, focal)
+
+
+class StateHints:
+    """A bounded, per-process memory of files' states, to find a hit in one query.
+
+    Only ever a hint: the hit query reads the file row too and checks the hint against
+    it, so a file changed by another process is a miss, never a wrong thumbnail.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._states: OrderedDict[Any, FileState] = OrderedDict()
+
+    def get(self, file_id: Any) -> FileState | None:
+        return self._states.get(file_id)
+
+    def remember(self, file: File) -> None:
+        self._states[file.pk] = FileState.of(file)
+        self._states.move_to_end(file.pk)
+        while len(self._states) > self.size:
+            self._states.popitem(last=False)
+
+    def forget(self, file_id: Any) -> None:
+        self._states.pop(file_id, None)
+
+
+hints = StateHints()
+
+
+def find_hit(
+    file_id: Any, spec: TransformSpec, accept: str, origin: Origin
+) -> tuple[Rendition, TransformSpec] | None:
+    """A ready rendition found with one query (file row included), or ``None`` if unsure."""
+    state = hints.get(file_id)
+    if state is None:
+        return None
+    resolved = spec.resolved(state.type, accept, state.focal_point)
+    rows = Rendition.objects.select_related("file").filter(
+        file_id=file_id, cache_key=_key(state.checksum, resolved), ready=True
+    )
+    checks_preset = bool(origin.preset_key) and origin.preset_key not in SYSTEM_PRESETS
+    if checks_preset:
+        current = ThumbnailPreset.objects.filter(key=origin.preset_key).values("fingerprint")
+        rows = rows.annotate(current_preset=Subquery(current[:1]))
+    row = next(iter(rows[:1]), None)
+    if row is None:
+        return None
+    if FileState.of(row.file) != state:
+        hints.forget(file_id)
+        return None
+    if checks_preset and row.current_preset != origin.preset_fingerprint:
+        return None
+    return row, resolved
 
 
 def rendition_name(file: File, key: str, spec: TransformSpec) -> str:

@@ -174,6 +174,9 @@ class ThumbnailPreset(models.Model):
     without_enlargement = models.BooleanField(default=False)
     format = models.CharField(max_length=4, choices=OutputFormat.choices, blank=True)
     transforms = models.JSONField(default=list, blank=True)
+    # Changes whenever the values change: lets a cache hit verify, in the same query, that
+    # the preset it was made for is unchanged. Kept by save().
+    fingerprint = models.CharField(max_length=32, editable=False, default="")
 
     objects = PresetManager()
 
@@ -183,6 +186,16 @@ class ThumbnailPreset(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .spec import preset_fingerprint
+
+        self.fingerprint = preset_fingerprint(
+            {name: getattr(self, name) for name in PRESET_FIELDS}
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # Validate exactly as a request would be, so a saved preset can always be served.

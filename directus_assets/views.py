@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -11,15 +11,21 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from . import cache, http, thumbnails
-from .access import resolve_file
+from .access import check_access, file_pk, resolve_file
 from .errors import (
     AssetError,
     MethodNotAllowed,
     RouteNotFound,
     ServiceUnavailable,
 )
-from .models import File, ThumbnailPreset
-from .spec import TRANSFORMABLE_TYPES, TransformSpec, parse_asset_query
+from .models import File, Rendition, ThumbnailPreset
+from .spec import (
+    SYSTEM_PRESETS,
+    TRANSFORMABLE_TYPES,
+    AssetQuery,
+    TransformSpec,
+    parse_asset_query,
+)
 
 View = Callable[..., HttpResponseBase]
 
@@ -44,15 +50,26 @@ def asset_endpoint(view: View) -> View:
 @asset_endpoint
 def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> HttpResponseBase:
     """``/assets/<file-id>[/<any-filename>]``: the trailing name only makes URLs readable."""
-    query = parse_asset_query(request.GET, ThumbnailPreset.objects.values_for_key)
+    query = parse_asset_query(request.GET, _preset_hint)
+    if query.spec.changes_image:
+        # The hot path: a stored thumbnail found, with its file, in one query.
+        hit = cache.find_hit(file_pk(file_id), query.spec, _accept(request), _origin(query))
+        if hit is not None:
+            row, spec = hit
+            check_access(request, row.file)
+            return _serve_thumbnail(request, query, row.file, spec, row, None)
+        query = _with_fresh_preset(request, query)
     file = resolve_file(request, file_id)
+    cache.hints.remember(file)
     if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
         return http.serve(request, original(file), download=query.download)
-    origin = cache.Origin(query.preset_key, query.preset_fingerprint)
-    headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
-    representation = thumbnail(request, file, query.spec, origin)
-    return http.serve(request, representation, download=query.download, headers=headers)
+    accept = _accept(request)
+    try:
+        spec, row, data = thumbnails.ensure(file, query.spec, accept=accept, origin=_origin(query))
+    except cache.RenderBusy as busy:
+        raise ServiceUnavailable(str(busy), headers={"Retry-After": "1"}) from busy
+    return _serve_thumbnail(request, query, file, spec, row, data)
 
 
 @asset_endpoint
@@ -73,15 +90,10 @@ def original(file: File) -> http.Representation:
     )
 
 
-def thumbnail(
-    request: HttpRequest, file: File, spec: TransformSpec, origin: cache.Origin = cache.NO_PRESET
+def thumbnail_representation(
+    file: File, spec: TransformSpec, row: Rendition, data: bytes | None
 ) -> http.Representation:
-    """The rendition of ``file`` for ``spec``: from the cache, or rendered once and stored."""
-    accept = request.headers.get("Accept", "")
-    try:
-        spec, row, data = thumbnails.ensure(file, spec, accept=accept, origin=origin)
-    except cache.RenderBusy as busy:
-        raise ServiceUnavailable(str(busy), headers={"Retry-After": "1"}) from busy
+    """A stored rendition as a representation; ``data`` if it was just rendered."""
     storage = cache.storage_of(row)
     stem = file.filename_download.rpartition(".")[0] or file.filename_download
     return http.Representation(
@@ -94,3 +106,45 @@ def thumbnail(
         storage=storage,
         name=row.name,
     )
+
+
+def _serve_thumbnail(
+    request: HttpRequest,
+    query: AssetQuery,
+    file: File,
+    spec: TransformSpec,
+    row: Rendition,
+    data: bytes | None,
+) -> HttpResponseBase:
+    headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
+    representation = thumbnail_representation(file, spec, row, data)
+    return http.serve(request, representation, download=query.download, headers=headers)
+
+
+def _accept(request: HttpRequest) -> str:
+    return request.headers.get("Accept", "")
+
+
+def _origin(query: AssetQuery) -> cache.Origin:
+    return cache.Origin(query.preset_key, query.preset_fingerprint)
+
+
+# Preset values by key, remembered per process for the hot path; find_hit() checks them
+# against the preset's stored fingerprint in its one query, and a miss re-reads them.
+_preset_hints: dict[str, Mapping[str, Any]] = {}
+
+
+def _preset_hint(key: str) -> Mapping[str, Any] | None:
+    if key not in _preset_hints:
+        values = ThumbnailPreset.objects.values_for_key(key)
+        if values is None:
+            return None
+        _preset_hints[key] = values
+    return _preset_hints[key]
+
+
+def _with_fresh_preset(request: HttpRequest, query: AssetQuery) -> AssetQuery:
+    if not query.preset_key or query.preset_key in SYSTEM_PRESETS:
+        return query
+    _preset_hints.pop(query.preset_key, None)
+    return parse_asset_query(request.GET, _preset_hint)

@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from directus_assets import thumbnails
 from directus_assets.models import File, ThumbnailPreset
 from directus_assets.spec import build_spec
-from directus_assets.views import thumbnail
 
 # The comparisons the Directus docs show, made live from the landscape sample.
 FIT_COMPARISON = (
@@ -28,28 +28,27 @@ def home(request: HttpRequest) -> HttpResponse:
         "files": files,
         "presets": ThumbnailPreset.objects.all(),
         "sample": sample,
-        "fits": _comparison(request, sample, FIT_COMPARISON),
-        "qualities": _comparison(request, sample, QUALITY_COMPARISON),
+        "fits": _comparison(sample, FIT_COMPARISON),
+        "qualities": _comparison(sample, QUALITY_COMPARISON),
     }
     return render(request, "demo/home.html", context)
 
 
 def _comparison(
-    request: HttpRequest, file: File | None, variants: tuple[tuple[str, dict[str, Any]], ...]
+    file: File | None, variants: tuple[tuple[str, dict[str, Any]], ...]
 ) -> list[dict[str, Any]]:
     if file is None:
         return []
     shown = []
     for label, query in variants:
         # Through the endpoint's own pipeline, so the byte size is what /assets/ serves.
-        representation = thumbnail(request, file, build_spec(query))
-        representation.open().close()
+        _, rendition, _ = thumbnails.ensure(file, build_spec(query))
         shown.append(
             {
                 "label": label,
                 "url": f"/assets/{file.pk}?{urlencode(query)}",
                 "query": urlencode(query),
-                "bytes": representation.size,
+                "bytes": rendition.size,
             }
         )
     return shown
