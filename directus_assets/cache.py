@@ -21,11 +21,11 @@ import PIL
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
 from django.utils import timezone
 
+from . import hit_query
 from .conf import app_settings
-from .models import File, Rendition, ThumbnailPreset
+from .models import File, Rendition
 from .spec import SYSTEM_PRESETS, TransformSpec
 
 # Bump when rendering changes output for the same spec, so old renditions are not reused.
@@ -118,20 +118,17 @@ def find_hit(
     if state is None:
         return None
     resolved = spec.resolved(state.type, accept, state.focal_point)
-    rows = Rendition.objects.select_related("file").filter(
-        file_id=file_id, cache_key=_key(state.checksum, resolved), ready=True
-    )
     checks_preset = bool(origin.preset_key) and origin.preset_key not in SYSTEM_PRESETS
-    if checks_preset:
-        current = ThumbnailPreset.objects.filter(key=origin.preset_key).values("fingerprint")
-        rows = rows.annotate(current_preset=Subquery(current[:1]))
-    row = next(iter(rows[:1]), None)
-    if row is None:
+    found = hit_query.fetch(
+        file_id, _key(state.checksum, resolved), origin.preset_key if checks_preset else None
+    )
+    if found is None:
         return None
+    row, current_preset = found
     if FileState.of(row.file) != state:
         hints.forget(file_id)
         return None
-    if checks_preset and row.current_preset != origin.preset_fingerprint:
+    if checks_preset and current_preset != origin.preset_fingerprint:
         return None
     return row, resolved
 

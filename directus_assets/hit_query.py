@@ -1,0 +1,92 @@
+"""The cache-hit lookup as one precompiled statement.
+
+A hit is the endpoint's hot path, and Django spends longer building and compiling the
+same ``select_related`` query each time than the database spends answering it. This
+module writes that SQL once per database vendor from the models' own metadata, and turns
+the row back into model instances with the backend's own value converters, exactly as the
+ORM would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+from django.db.models.expressions import Col
+
+from .models import File, Rendition, ThumbnailPreset
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+def fetch(
+    file_id: Any, cache_key: str, preset_key: str | None
+) -> tuple[Rendition, str | None] | None:
+    """The ready rendition (with its file) and, if asked, the preset's current fingerprint."""
+    sql, fields = _statement(connection.vendor, preset_key is not None)
+    params: list[Any] = [preset_key] if preset_key is not None else []
+    params += [File._meta.pk.get_db_prep_value(file_id, connection), cache_key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    rendition_fields, file_fields = fields
+    split = len(rendition_fields)
+    rendition = _instance(Rendition, rendition_fields, row[:split])
+    file = _instance(File, file_fields, row[split : split + len(file_fields)])
+    rendition.file = file  # type: ignore[assignment]
+    return rendition, (row[-1] if preset_key is not None else None)
+
+
+@cache
+def _statement(
+    vendor: str, with_preset: bool
+) -> tuple[str, tuple[tuple[Field, ...], tuple[Field, ...]]]:
+    rendition_fields = tuple(Rendition._meta.concrete_fields)
+    file_fields = tuple(File._meta.concrete_fields)
+    columns = [f"r.{_quote(f.column)}" for f in rendition_fields]
+    columns += [f"f.{_quote(f.column)}" for f in file_fields]
+    if with_preset:
+        columns.append(
+            f"(SELECT p.{_column(ThumbnailPreset, 'fingerprint')} FROM "
+            f"{_table(ThumbnailPreset)} p WHERE p.{_column(ThumbnailPreset, 'key')} = %s)"
+        )
+    file_id = _column(Rendition, "file")
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {_table(Rendition)} r "
+        f"INNER JOIN {_table(File)} f ON f.{_column(File, 'id')} = r.{file_id} "
+        f"WHERE r.{file_id} = %s AND r.{_column(Rendition, 'cache_key')} = %s "
+        f"AND r.{_column(Rendition, 'ready')} LIMIT 1"
+    )
+    return sql, (rendition_fields, file_fields)
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model: type[Model]) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _column(model: type[Model], field: str) -> str:
+    return _quote(model._meta.get_field(field).column)
+
+
+@cache
+def _converters(vendor: str, model: type[Model], field: Field) -> tuple[Converter, ...]:
+    column = Col(model._meta.db_table, field)
+    return (*connection.ops.get_db_converters(column), *column.get_db_converters(connection))
+
+
+def _instance(model: type[Model], fields: Sequence[Field], values: Sequence[Any]) -> Any:
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        for convert in _converters(connection.vendor, model, field):
+            value = convert(value, field, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
