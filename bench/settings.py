@@ -14,13 +14,7 @@ BENCH_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 INSTALLED_APPS = [*INSTALLED_APPS, "easy_thumbnails"]  # noqa: F405
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BENCH_DIR / "bench.sqlite3",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-    }
-}
+DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DIR / "bench.sqlite3"}}  # noqa: F405
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
