@@ -137,12 +137,13 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, int]:
 
 
 def cold_render_ms(base: str, photo_id: str, count: int) -> float:
-    """Median latency of thumbnails nobody asked for before (a new size each time)."""
+    """Median latency of thumbnails nobody asked for before."""
     times = []
-    first = 300 + int(time.time() * 1000) % 4000  # sizes no earlier run has cached
     for index in range(count):
+        # The same work as the in-process reference (cover 200x200 of the photo); each
+        # quality is a new thumbnail in the run's fresh dataset.
         started = time.perf_counter()
-        query = f"fit=cover&width={first + index}&height=200&quality=80"
+        query = f"fit=cover&width=200&height=200&quality={50 + index}"
         status, _ = get(f"{base}/assets/{photo_id}?{query}")
         times.append((time.perf_counter() - started) * 1000)
         assert status == 200, status
