@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +74,20 @@ def http_part(scratch: Path, seconds: int, cold_count: int) -> dict[str, Any]:
     data = prepare(local, ["serving"])
     env = {"BENCH_DIR": str(local)}
     results: dict[str, Any] = {"dataset": data}
-    django_app = http_bench.gunicorn(
-        "example_project.wsgi:application", env, scratch / "gunicorn.log"
-    )
-    minimal = http_bench.gunicorn("bench.minimal_wsgi:application", env, scratch / "minimal.log")
-    static = http_bench.nginx(local / "media", scratch / "nginx")
-    try:
+    with ExitStack() as servers:  # every server started is stopped, whatever fails
+        django_app = servers.enter_context(
+            _running(
+                http_bench.gunicorn("example_project.wsgi:application", env, scratch / "g.log")
+            )
+        )
+        minimal = servers.enter_context(
+            _running(http_bench.gunicorn("bench.minimal_wsgi:application", env, scratch / "m.log"))
+        )
+        static = servers.enter_context(
+            _running(http_bench.nginx(local / "media", scratch / "nginx"))
+        )
         hit = django_app.url + data["thumbnail_path"]
+        thumbnail, small = data["thumbnail_name"], data["small_name"]
         results["hit_1"] = http_bench.wrk(hit, 1, seconds)
         results["hit_8"] = http_bench.wrk(hit, 8, seconds)
         results["revalidate_8"] = http_bench.wrk(
@@ -88,57 +97,51 @@ def http_part(scratch: Path, seconds: int, cold_count: int) -> dict[str, Any]:
             django_app.url + data["small_path"], 8, seconds
         )
         results["original_5m_8"] = http_bench.wrk(django_app.url + data["big_path"], 8, seconds)
-        results["minimal_hit_1"] = http_bench.wrk(
-            f"{minimal.url}/{data['thumbnail_name']}", 1, seconds
-        )
-        results["minimal_hit_8"] = http_bench.wrk(
-            f"{minimal.url}/{data['thumbnail_name']}", 8, seconds
-        )
-        results["minimal_200k_8"] = http_bench.wrk(
-            f"{minimal.url}/{data['small_name']}", 8, seconds
-        )
-        results["nginx_hit_8"] = http_bench.wrk(
-            f"{static.url}/{data['thumbnail_name']}", 8, seconds
-        )
-        results["nginx_200k_8"] = http_bench.wrk(f"{static.url}/{data['small_name']}", 8, seconds)
+        results["minimal_hit_1"] = http_bench.wrk(f"{minimal.url}/{thumbnail}", 1, seconds)
+        results["minimal_hit_8"] = http_bench.wrk(f"{minimal.url}/{thumbnail}", 8, seconds)
+        results["minimal_200k_8"] = http_bench.wrk(f"{minimal.url}/{small}", 8, seconds)
+        results["nginx_hit_8"] = http_bench.wrk(f"{static.url}/{thumbnail}", 8, seconds)
+        results["nginx_200k_8"] = http_bench.wrk(f"{static.url}/{small}", 8, seconds)
         results["cold_render_ms"] = http_bench.cold_render_ms(
             django_app.url, data["photo_id"], cold_count
         )
         huge = prepare(local, ["huge"])
         results["stream_5m"] = http_bench.streaming_peak_rss(django_app, data["big_path"])
         results["stream_500m"] = http_bench.streaming_peak_rss(django_app, huge["huge_path"])
-    finally:
-        for server in (django_app, minimal, static):
-            server.stop()
     return results
 
 
 def s3_part(scratch: Path, seconds: int) -> dict[str, Any]:
     (scratch / "weed").mkdir()
-    weed = SeaweedFS.start(scratch / "weed")
-    try:
+    with ExitStack() as servers:
+        weed = SeaweedFS.start(scratch / "weed")
+        servers.callback(stop, weed.process)
         env = {"BENCH_DIR": str(scratch / "s3"), "BENCH_S3_ENDPOINT": weed.endpoint}
         data = prepare(scratch / "s3", ["serving"], env)
-        django_app = http_bench.gunicorn(
-            "example_project.wsgi:application", env, scratch / "gunicorn-s3.log"
+        django_app = servers.enter_context(
+            _running(
+                http_bench.gunicorn("example_project.wsgi:application", env, scratch / "gs3.log")
+            )
         )
-        minimal = http_bench.gunicorn(
-            "bench.minimal_wsgi:application", env, scratch / "minimal-s3.log"
+        minimal = servers.enter_context(
+            _running(
+                http_bench.gunicorn("bench.minimal_wsgi:application", env, scratch / "ms3.log")
+            )
         )
-        try:
-            hit = django_app.url + data["thumbnail_path"]
-            return {
-                "hit_1": http_bench.wrk(hit, 1, seconds),
-                "hit_8": http_bench.wrk(hit, 8, seconds),
-                "minimal_hit_8": http_bench.wrk(
-                    f"{minimal.url}/{data['thumbnail_name']}", 8, seconds
-                ),
-            }
-        finally:
-            django_app.stop()
-            minimal.stop()
+        hit = django_app.url + data["thumbnail_path"]
+        return {
+            "hit_1": http_bench.wrk(hit, 1, seconds),
+            "hit_8": http_bench.wrk(hit, 8, seconds),
+            "minimal_hit_8": http_bench.wrk(f"{minimal.url}/{data['thumbnail_name']}", 8, seconds),
+        }
+
+
+@contextmanager
+def _running(server: http_bench.Server) -> Iterator[http_bench.Server]:
+    try:
+        yield server
     finally:
-        stop(weed.process)
+        server.stop()
 
 
 def pregeneration_part(scratch: Path, files: int) -> dict[str, float]:
