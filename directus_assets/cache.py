@@ -10,6 +10,7 @@ of processes or machines, render a thumbnail once while the others wait for it.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -93,18 +94,21 @@ class StateHints:
     def __init__(self, size: int = 10_000) -> None:
         self.size = size
         self._states: OrderedDict[Any, FileState] = OrderedDict()
+        self._lock = threading.Lock()  # threaded servers update it concurrently
 
     def get(self, file_id: Any) -> FileState | None:
         return self._states.get(file_id)
 
     def remember(self, file: File) -> None:
-        self._states[file.pk] = FileState.of(file)
-        self._states.move_to_end(file.pk)
-        while len(self._states) > self.size:
-            self._states.popitem(last=False)
+        with self._lock:
+            self._states[file.pk] = FileState.of(file)
+            self._states.move_to_end(file.pk)
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
 
     def forget(self, file_id: Any) -> None:
-        self._states.pop(file_id, None)
+        with self._lock:
+            self._states.pop(file_id, None)
 
 
 hints = StateHints()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
-from functools import wraps
-from typing import Any
+from functools import partial, wraps
+from typing import IO, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -102,10 +102,24 @@ def thumbnail_representation(
         etag=f'"{row.cache_key}"',
         last_modified=file.modified_on,
         filename=f"{stem}.{spec.extension}",
-        open=(lambda: io.BytesIO(data)) if data is not None else lambda: storage.open(row.name),
+        open=(lambda: io.BytesIO(data)) if data is not None else partial(_open, file, spec, row),
         storage=storage,
         name=row.name,
     )
+
+
+def _open(file: File, spec: TransformSpec, row: Rendition) -> IO[bytes]:
+    try:
+        opened: IO[bytes] = cache.storage_of(row).open(row.name)
+    except FileNotFoundError:
+        # The blob went missing behind the index's back: forget it and make it again.
+        # Rendering is deterministic, so the headers already sent from the row still hold.
+        Rendition.objects.filter(pk=row.pk).delete()
+        _, remade, data = thumbnails.ensure(file, spec)
+        if data is None:  # another worker made it first
+            return cache.storage_of(remade).open(remade.name)
+        return io.BytesIO(data)
+    return opened
 
 
 def _serve_thumbnail(

@@ -124,6 +124,16 @@ def test_a_preset_changed_by_another_process_is_never_served_stale(client, photo
     assert response.status_code == 400
 
 
+def test_a_blob_lost_behind_the_index_is_made_again(client, photo, renders):
+    _, first = get(client, photo, "width=60")
+    lost = Rendition.objects.get()
+    storages[lost.storage].delete(lost.name)
+    response, again = get(client, photo, "width=60")
+    assert (response.status_code, again) == (200, first)
+    assert len(renders) == 2
+    assert blob(Rendition.objects.get()) == first
+
+
 def test_a_failed_render_leaves_no_row_and_no_blob(client, photo, monkeypatch, media_storage):
     def broken(source, spec, limits):
         raise OSError("the renderer crashed")
