@@ -5,19 +5,39 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
+from . import signing
 from .conf import app_settings
 from .errors import Forbidden
 from .models import File
 
 AccessCheck = Callable[[HttpRequest, File], bool]
+VIEW_PERMISSION = "directus_assets.view_file"
+
+
+def default_access(request: HttpRequest, file: File) -> bool:
+    """The default hook: public files for everyone, private ones by permission.
+
+    A private file needs ``directus_assets.view_file``, granted for all files (Django's
+    groups and user permissions) or for this one (any authentication backend with object
+    permissions, such as django-guardian). Superusers have every permission.
+    """
+    if not file.private:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and _may_view(user, file))
+
+
+def _may_view(user: Any, file: File) -> bool:
+    return bool(user.has_perm(VIEW_PERMISSION) or user.has_perm(VIEW_PERMISSION, file))
 
 
 def allow_all(request: HttpRequest, file: File) -> bool:
-    """The default hook: every file is public, as Django's MEDIA is."""
+    """A hook for sites that want every file public, private flag or not."""
     return True
 
 
@@ -48,5 +68,11 @@ def file_pk(file_id: str) -> uuid.UUID:
 
 
 def check_access(request: HttpRequest, file: File) -> None:
+    """Raise :class:`Forbidden` unless a valid signed URL or the access hook allows it."""
+    if "token" in request.GET:
+        # A signed URL grants exactly what it names; a bad or expired one grants nothing.
+        if not signing.verify(file.pk, request.GET):
+            raise Forbidden()
+        return
     if not _load_hook(app_settings.ACCESS_CHECK)(request, file):
         raise Forbidden()

@@ -43,6 +43,7 @@ class FileForm(forms.ModelForm):
             "title",
             "filename_download",
             "description",
+            "private",
             "focal_point_x",
             "focal_point_y",
         )
@@ -64,7 +65,7 @@ class FileAdmin(admin.ModelAdmin):
     form = FileForm
     list_display = ("thumbnail", "__str__", "type", "dimensions", "size", "uploaded_on")
     list_display_links = ("thumbnail", "__str__")
-    list_filter = ("type", "uploaded_on")
+    list_filter = ("type", "private", "uploaded_on")
     search_fields = ("title", "filename_download", "description", "type", "=checksum")
     date_hierarchy = "uploaded_on"
     readonly_fields = (
@@ -83,7 +84,7 @@ class FileAdmin(admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request: HttpRequest, obj: File | None = None) -> Any:
-        editable = ("upload", "title", "filename_download", "description")
+        editable = ("upload", "title", "filename_download", "description", "private")
         if obj is None:
             return [(None, {"fields": editable})]
         return [

@@ -97,6 +97,7 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "ORIGINALS_PATH": _text,
     "ACCESS_CHECK": _callable_path,
     "CACHE_MAX_AGE": _non_negative_int,
+    "SIGNED_URL_MAX_AGE": _positive_int,
     "CONTENT_SECURITY_POLICY": _text,
     "STREAM_CHUNK_SIZE": _positive_int,
     "TRANSFORM_MODE": _transform_mode,

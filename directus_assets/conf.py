@@ -19,8 +19,11 @@ DEFAULTS: dict[str, Any] = {
     "STORAGE": "default",
     # Folder (inside that storage) for originals; names are generated, never user-chosen.
     "ORIGINALS_PATH": "originals",
-    # Dotted path of the access hook ``(request, file) -> bool``.
-    "ACCESS_CHECK": "directus_assets.access.allow_all",
+    # Dotted path of the access hook ``(request, file) -> bool``. The default serves public
+    # files to everyone and private ones to users with the view_file permission.
+    "ACCESS_CHECK": "directus_assets.access.default_access",
+    # Lifetime of signed URLs made by directus_assets.signing.signed_url(), in seconds.
+    "SIGNED_URL_MAX_AGE": 3600,
     # ``Cache-Control: public, max-age=...`` for served assets, in seconds (Directus: 30 days).
     "CACHE_MAX_AGE": 30 * 24 * 60 * 60,
     # Sent with every asset so uploaded HTML/SVG cannot run script in the site's origin.

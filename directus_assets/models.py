@@ -68,6 +68,10 @@ class File(models.Model):
         related_name="+",
     )
     description = models.TextField(blank=True)
+    private = models.BooleanField(
+        default=False,
+        help_text="Served only to users with the view permission on it, or by a signed URL.",
+    )
     metadata = models.JSONField(default=dict, blank=True, editable=False)
     checksum = models.CharField(max_length=64, editable=False, db_index=True)
 

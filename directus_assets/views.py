@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 
 from . import cache, http, thumbnails
 from .access import check_access, file_pk, resolve_file
+from .conf import app_settings
 from .errors import (
     AssetError,
     MethodNotAllowed,
@@ -63,7 +64,7 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
     cache.hints.remember(file)
     if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
-        return http.serve(request, original(file), download=query.download)
+        return http.serve(request, original(file), download=query.download, headers=_privacy(file))
     accept = _accept(request)
     try:
         spec, row, data = thumbnails.ensure(file, query.spec, accept=accept, origin=_origin(query))
@@ -132,7 +133,16 @@ def _serve_thumbnail(
 ) -> HttpResponseBase:
     headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
     representation = thumbnail_representation(file, spec, row, data)
-    return http.serve(request, representation, download=query.download, headers=headers)
+    return http.serve(
+        request, representation, download=query.download, headers={**headers, **_privacy(file)}
+    )
+
+
+def _privacy(file: File) -> dict[str, str]:
+    # Never let a shared cache keep a file that needed a permission or a signature.
+    if not file.private:
+        return {}
+    return {"Cache-Control": f"private, max-age={app_settings.CACHE_MAX_AGE}"}
 
 
 def _accept(request: HttpRequest) -> str:
