@@ -45,6 +45,12 @@ DEFAULTS: dict[str, Any] = {
     "THUMBNAIL_STORAGE": None,
     # Folder (inside that storage) for thumbnails.
     "THUMBNAILS_PATH": "thumbnails",
+    # Renders at once in one process; more get 503 with Retry-After (Directus's
+    # ASSETS_TRANSFORM_MAX_CONCURRENT).
+    "MAX_CONCURRENT_RENDERS": 4,
+    # Seconds one render may take before its request gets 503 and its claim is dropped
+    # (Directus's ASSETS_TRANSFORM_TIMEOUT).
+    "RENDER_TIME_LIMIT": 10,
     # Seconds a request waits for a thumbnail another worker is rendering before a 503.
     "RENDER_WAIT_TIMEOUT": 30,
     # Seconds after which a claimed render counts as dead (its worker crashed or hung) and

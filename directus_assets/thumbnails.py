@@ -6,11 +6,24 @@ the same render function and the same cache.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
 from . import cache
 from .conf import app_settings
-from .errors import Forbidden, UnprocessableImage
-from .models import File, Rendition
-from .render import Limits, RenderError, SourceTooLarge, TransformFailed, render
+from .errors import Forbidden, ServiceUnavailable, UnprocessableImage
+from .models import File
+from .models import Rendition as RenditionRow
+from .render import (
+    Limits,
+    RenderError,
+    Rendition,
+    SourceTooLarge,
+    TransformFailed,
+    render,
+)
 from .spec import IllegalTransformation, TransformSpec
 
 
@@ -21,7 +34,7 @@ def ensure(
     accept: str = "",
     origin: cache.Origin = cache.NO_PRESET,
     force: bool = False,
-) -> tuple[TransformSpec, Rendition, bytes | None]:
+) -> tuple[TransformSpec, RenditionRow, bytes | None]:
     """The resolved spec, its ready rendition, and the bytes if this call rendered them."""
     resolved = spec.resolved(file.type, accept, focal_point(file))
     row, data = cache.fetch_or_render(
@@ -39,7 +52,7 @@ def render_file(file: File, spec: TransformSpec) -> cache.Rendered:
     except FileNotFoundError:
         raise Forbidden() from None
     try:
-        rendition = render(source, spec, limits)
+        rendition = _render_within_limits(source, spec, limits)
     except (SourceTooLarge, TransformFailed) as error:
         raise IllegalTransformation(str(error)) from error
     except RenderError as error:
@@ -51,3 +64,50 @@ def focal_point(file: File) -> tuple[int, int] | None:
     if file.focal_point_x is None or file.focal_point_y is None:
         return None
     return file.focal_point_x, file.focal_point_y
+
+
+class _RenderSlots:
+    """At most MAX_CONCURRENT_RENDERS renders at once in this process, each given at most
+    RENDER_TIME_LIMIT seconds. Pillow cannot be interrupted, so a render runs on a worker
+    thread and the request stops waiting at the limit; the slot stays taken until the
+    render really ends, and its late result is dropped (its claim is gone by then)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_size = 0
+
+    def run(self, work: Callable[[], Rendition]) -> Rendition:
+        limit = app_settings.MAX_CONCURRENT_RENDERS
+        with self._lock:
+            if self._busy >= limit:
+                raise ServiceUnavailable(
+                    "Too many thumbnails are being made right now; try again shortly.",
+                    headers={"Retry-After": "1"},
+                )
+            self._busy += 1
+            if self._pool is None or self._pool_size < limit:  # the setting grew
+                self._pool = ThreadPoolExecutor(limit, thread_name_prefix="directus-render")
+                self._pool_size = limit
+            pool = self._pool
+        future = pool.submit(work)
+        future.add_done_callback(self._release)
+        try:
+            return future.result(timeout=app_settings.RENDER_TIME_LIMIT)
+        except FutureTimeout:
+            raise ServiceUnavailable(
+                "Making this thumbnail took too long.", headers={"Retry-After": "5"}
+            ) from None
+
+    def _release(self, _: Future[Rendition]) -> None:
+        with self._lock:
+            self._busy -= 1
+
+
+_slots = _RenderSlots()
+
+
+def _render_within_limits(source: bytes, spec: TransformSpec, limits: Limits) -> Rendition:
+    # ``render`` is looked up at call time, so tests can wrap it.
+    return _slots.run(lambda: render(source, spec, limits))
