@@ -6,6 +6,7 @@ the same render function and the same cache.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -73,6 +74,11 @@ class _RenderSlots:
     render really ends, and its late result is dropped (its claim is gone by then)."""
 
     def __init__(self) -> None:
+        self.reset()
+        # A forked child (pregeneration workers) inherits the pool but none of its threads.
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
         self._lock = threading.Lock()
         self._busy = 0
         self._pool: ThreadPoolExecutor | None = None
