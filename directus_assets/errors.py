@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from django.db import DatabaseError
 from django.http import JsonResponse
+
+
+def _outage_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [DatabaseError, OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # S3 support is optional
+        return tuple(errors)
+    return (*errors, BotoCoreError, ClientError)
+
+
+# What a storage or database that is down, slow or refusing raises: answered with 503.
+OUTAGES = _outage_errors()
 
 
 class AssetError(Exception):

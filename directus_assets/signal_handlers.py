@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.files.storage import storages
@@ -9,12 +10,23 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .errors import OUTAGES
 from .models import File, Rendition
+
+logger = logging.getLogger(__name__)
 
 
 def _delete_blob_on_commit(alias: str, name: str) -> None:
     # After commit only: a rolled-back delete must still find its bytes.
-    transaction.on_commit(lambda: storages[alias].delete(name))
+    transaction.on_commit(lambda: _delete_blob(alias, name))
+
+
+def _delete_blob(alias: str, name: str) -> None:
+    try:
+        storages[alias].delete(name)
+    except OUTAGES:
+        # A blob left behind is only an orphan: cleanup_thumbnails removes it later.
+        logger.warning("Could not delete %s from storage %r", name, alias, exc_info=True)
 
 
 @receiver(post_delete, sender=File, dispatch_uid="directus_assets_file_blob")

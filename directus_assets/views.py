@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Mapping
 from functools import partial, wraps
 from typing import IO, Any
@@ -14,6 +15,7 @@ from . import cache, http, thumbnails
 from .access import check_access, file_pk, resolve_file
 from .conf import app_settings
 from .errors import (
+    OUTAGES,
     AssetError,
     MethodNotAllowed,
     RouteNotFound,
@@ -29,6 +31,7 @@ from .spec import (
 )
 
 View = Callable[..., HttpResponseBase]
+logger = logging.getLogger(__name__)
 
 
 def asset_endpoint(view: View) -> View:
@@ -44,6 +47,12 @@ def asset_endpoint(view: View) -> View:
             return view(request, *args, **kwargs)
         except AssetError as error:
             return error.response()
+        except OUTAGES:
+            logger.exception("Storage or database failed while serving %s", request.path)
+            return ServiceUnavailable(
+                "The file storage or the database is unavailable; try again shortly.",
+                headers={"Retry-After": "5"},
+            ).response()
 
     return wrapper
 

