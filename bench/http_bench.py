@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from tests.servers import LOOPBACK, free_port, stop, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,6 +150,8 @@ def cold_render_ms(base: str, photo_id: str, count: int) -> float:
 
 def streaming_peak_rss(server: Server, path: str) -> dict[str, float]:
     """Download ``path`` while sampling the workers' memory; the peak, in MiB."""
+    import psutil  # a benchmark-only dependency
+
     workers = psutil.Process(server.process.pid).children()
     baseline = sum(worker.memory_info().rss for worker in workers)
     peak = baseline
