@@ -33,23 +33,10 @@ with atheris.instrument_imports():
     from django.test import Client
 
     from directus_assets.models import File, ThumbnailPreset
+    from directus_assets.spec import TRANSFORM_PARAMETERS
     from tests.images import bands, encode
 
-PARAMETERS = [
-    "key",
-    "fit",
-    "width",
-    "height",
-    "quality",
-    "withoutEnlargement",
-    "format",
-    "transforms",
-    "focal_point_x",
-    "focal_point_y",
-    "download",
-    "token",
-    "expires",
-]
+PARAMETERS = [*TRANSFORM_PARAMETERS, "download", "token", "expires"]
 
 
 def setup() -> tuple[Client, list[str]]:

@@ -2,25 +2,15 @@
 clear 4xx for each, never a 500."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from PIL import Image
 
-from tests.images import bands, decode, encode
+from tests.images import bands, decode, encode, png_claiming
 
 pytestmark = pytest.mark.django_db
 
 QUERIES = ["width=50", "fit=contain&width=50&height=50&format=png", "format=webp&quality=40"]
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    data = bytearray(encode(Image.new("L", (1, 1))))
-    header = struct.pack(">II", width, height) + bytes(data[24:29])
-    data[16:29] = header
-    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
-    return bytes(data)
 
 
 def with_orientation(value: int) -> bytes:

@@ -9,17 +9,9 @@ from django.core.files.storage import storages
 from django.utils.http import http_date
 
 from tests.conftest import image_bytes
+from tests.expected import FORBIDDEN
 
 pytestmark = pytest.mark.django_db
-
-FORBIDDEN = {
-    "errors": [
-        {
-            "message": "You don't have permission to access this.",
-            "extensions": {"code": "FORBIDDEN"},
-        }
-    ]
-}
 
 
 @pytest.fixture

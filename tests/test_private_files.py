@@ -3,18 +3,10 @@
 import pytest
 from django.contrib.auth.models import Permission
 
+from tests.expected import FORBIDDEN
 from tests.images import bands, encode
 
 pytestmark = pytest.mark.django_db
-
-FORBIDDEN = {
-    "errors": [
-        {
-            "message": "You don't have permission to access this.",
-            "extensions": {"code": "FORBIDDEN"},
-        }
-    ]
-}
 
 
 @pytest.fixture

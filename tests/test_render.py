@@ -1,14 +1,11 @@
 """The pure renderer: sizes, modes, where crops land, orientation, formats, bad input."""
 
-import struct
-import zlib
-
 import pytest
 from PIL import Image, ImageCms, JpegImagePlugin
 
 from directus_assets.render import Limits, RenderError, SourceTooLarge, TransformFailed, render
 from directus_assets.spec import TransformSpec
-from tests.images import BLUE, GREEN, RED, bands, decode, encode, near
+from tests.images import BLUE, GREEN, RED, bands, decode, encode, near, png_claiming
 
 
 def spec(**fields):
@@ -242,15 +239,6 @@ def test_remove_alpha():
 def test_undecodable_sources_raise_render_error(source):
     with pytest.raises(RenderError):
         render(source, spec(width=10))
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims a huge size: a decompression bomb."""
-    data = bytearray(encode(Image.new("L", (1, 1))))
-    header = struct.pack(">II", width, height) + bytes(data[24:29])
-    data[16:29] = header
-    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
-    return bytes(data)
 
 
 @pytest.mark.parametrize("size", [(100_000, 100_000), (7000, 10), (5000, 5000)])
