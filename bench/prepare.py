@@ -16,6 +16,7 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+Path(os.environ["BENCH_DIR"]).mkdir(parents=True, exist_ok=True)  # the site's database lives here
 django.setup()
 
 from django.core.management import call_command  # noqa: E402

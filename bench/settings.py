@@ -11,7 +11,6 @@ from pathlib import Path
 from example_project.settings import *  # noqa: F403
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/directus-assets-bench"))
-BENCH_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 if importlib.util.find_spec("easy_thumbnails"):  # a benchmark peer; the fuzzer has not got it
