@@ -78,10 +78,7 @@ class FileState:
 
     @classmethod
     def of(cls, file: File) -> FileState:
-        focal = None
-        if file.focal_point_x is not None and file.focal_point_y is not None:
-            focal = (file.focal_point_x, file.focal_point_y)
-        return cls(file.checksum, file.type, focal)
+        return cls(file.checksum, file.type, file.focal_point)
 
 
 class StateHints:

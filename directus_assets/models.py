@@ -85,6 +85,13 @@ class File(models.Model):
         return self.title or self.filename_download
 
     @property
+    def focal_point(self) -> tuple[int, int] | None:
+        """``(x, y)`` in pixels of the (EXIF-rotated) original, if both are set."""
+        if self.focal_point_x is None or self.focal_point_y is None:
+            return None
+        return self.focal_point_x, self.focal_point_y
+
+    @property
     def is_image(self) -> bool:
         return self.width is not None and self.type.startswith("image/")
 

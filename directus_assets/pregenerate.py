@@ -57,7 +57,7 @@ def run(job: Job, *, force: bool = False, dry_run: bool = False) -> Outcome:
         rendered = skipped = 0
         for accept in dict.fromkeys(accepts):
             if dry_run:
-                resolved = spec.resolved(file.type, accept, thumbnails.focal_point(file))
+                resolved = spec.resolved(file.type, accept, file.focal_point)
                 cached = cache.is_ready(file, resolved)
                 rendered, skipped = rendered + (not cached), skipped + cached
                 continue

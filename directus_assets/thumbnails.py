@@ -37,7 +37,7 @@ def ensure(
     force: bool = False,
 ) -> tuple[TransformSpec, RenditionRow, bytes | None]:
     """The resolved spec, its ready rendition, and the bytes if this call rendered them."""
-    resolved = spec.resolved(file.type, accept, focal_point(file))
+    resolved = spec.resolved(file.type, accept, file.focal_point)
     row, data = cache.fetch_or_render(
         file, resolved, lambda: render_file(file, resolved), origin, force=force
     )
@@ -59,12 +59,6 @@ def render_file(file: File, spec: TransformSpec) -> cache.Rendered:
     except RenderError as error:
         raise UnprocessableImage(str(error)) from error
     return cache.Rendered(rendition.data, rendition.width, rendition.height)
-
-
-def focal_point(file: File) -> tuple[int, int] | None:
-    if file.focal_point_x is None or file.focal_point_y is None:
-        return None
-    return file.focal_point_x, file.focal_point_y
 
 
 class _RenderSlots:
