@@ -43,6 +43,8 @@ class Representation:
     # Where the bytes are stored, for the SERVE modes that let a proxy or S3 send them.
     storage: Storage | None = None
     name: str = ""
+    # Needed a permission or a signature: never to be kept by a shared cache.
+    private: bool = False
 
     @property
     def last_modified_timestamp(self) -> int:
@@ -204,13 +206,18 @@ def _common_headers(
         "Accept-Ranges": "bytes",
         "ETag": representation.etag,
         "Last-Modified": http_date(representation.last_modified_timestamp),
-        "Cache-Control": f"public, max-age={app_settings.CACHE_MAX_AGE}",
+        "Cache-Control": _cache_control(representation),
         "Content-Disposition": content_disposition_header(download, representation.filename)
         or "inline",
         "Content-Security-Policy": app_settings.CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
         **extra,
     }
+
+
+def _cache_control(representation: Representation) -> str:
+    scope = "private" if representation.private else "public"
+    return f"{scope}, max-age={app_settings.CACHE_MAX_AGE}"
 
 
 def _apply(response: HttpResponseBase, headers: Mapping[str, str]) -> None:

@@ -13,7 +13,6 @@ from django.http.response import HttpResponseBase
 
 from . import cache, http, thumbnails
 from .access import check_access, file_pk, resolve_file
-from .conf import app_settings
 from .errors import (
     OUTAGES,
     AssetError,
@@ -73,7 +72,7 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
     cache.hints.remember(file)
     if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
-        return http.serve(request, original(file), download=query.download, headers=_privacy(file))
+        return http.serve(request, original(file), download=query.download)
     accept = _accept(request)
     try:
         spec, row, data = thumbnails.ensure(file, query.spec, accept=accept, origin=_origin(query))
@@ -97,6 +96,7 @@ def original(file: File) -> http.Representation:
         open=file.open,
         storage=file.get_storage(),
         name=file.filename_disk,
+        private=file.private,
     )
 
 
@@ -115,6 +115,7 @@ def thumbnail_representation(
         open=(lambda: io.BytesIO(data)) if data is not None else partial(_open, file, spec, row),
         storage=storage,
         name=row.name,
+        private=file.private,
     )
 
 
@@ -142,16 +143,7 @@ def _serve_thumbnail(
 ) -> HttpResponseBase:
     headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
     representation = thumbnail_representation(file, spec, row, data)
-    return http.serve(
-        request, representation, download=query.download, headers={**headers, **_privacy(file)}
-    )
-
-
-def _privacy(file: File) -> dict[str, str]:
-    # Never let a shared cache keep a file that needed a permission or a signature.
-    if not file.private:
-        return {}
-    return {"Cache-Control": f"private, max-age={app_settings.CACHE_MAX_AGE}"}
+    return http.serve(request, representation, download=query.download, headers=headers)
 
 
 def _accept(request: HttpRequest) -> str:
