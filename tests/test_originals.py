@@ -205,10 +205,22 @@ def test_settings_change_cache_lifetime_and_csp(client, photo, settings):
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
-def test_an_uploaded_html_page_is_served_inert(client, make_file):
-    page = make_file(b"<html><script>alert(1)</script></html>", filename="x.html")
-    response = client.get(url(page))
-    assert response["Content-Type"] == "text/html"
+@pytest.mark.parametrize(
+    ("content", "type"),
+    [
+        (b"<html><script>alert(1)</script></html>", "text/html"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)'
+            b"</script></svg>",
+            "image/svg+xml",
+        ),
+    ],
+)
+@pytest.mark.parametrize("query", ["", "?download"])
+def test_uploaded_pages_and_svg_are_served_inert(client, make_file, content, type, query):
+    page = make_file(content, filename="x.html")
+    response = client.get(url(page) + query)
+    assert response["Content-Type"] == type
     assert response["Content-Security-Policy"] == "default-src 'none'"
     assert response["X-Content-Type-Options"] == "nosniff"
 
