@@ -98,6 +98,16 @@ def _oriented_size(image: Image.Image) -> Size:
     return (height, width) if orientation in _TRANSPOSING_ORIENTATIONS else (width, height)
 
 
+def planned_size(spec: TransformSpec, source: Size) -> Size | None:
+    """The size :func:`render` will produce from a source of ``source`` (its displayed size,
+    EXIF orientation applied), without decoding anything; ``None`` when ``transforms`` may
+    change it. Lets pages give ``<img>`` its width and height before the thumbnail exists."""
+    if spec.transforms:
+        return None
+    plan = _plan(spec, source)
+    return source if plan is None else plan.canvas
+
+
 def _split_steps(spec: TransformSpec) -> tuple[list, list]:
     pre = [step for step in spec.transforms if OPERATIONS[step[0]].stage == "pre"]
     post = [step for step in spec.transforms if OPERATIONS[step[0]].stage == "post"]
