@@ -28,6 +28,7 @@ from django.utils.http import content_disposition_header, http_date, parse_http_
 
 from .conf import app_settings
 from .errors import Forbidden, PreconditionFailed, RangeNotSatisfiable
+from .versions import IMMUTABLE_MAX_AGE
 
 ByteRange = tuple[int, int]  # first and last byte, inclusive
 
@@ -45,6 +46,8 @@ class Representation:
     name: str = ""
     # Needed a permission or a signature: never to be kept by a shared cache.
     private: bool = False
+    # Asked for by its current content version (``?v=``): these bytes never change.
+    immutable: bool = False
 
     @property
     def last_modified_timestamp(self) -> int:
@@ -217,6 +220,8 @@ def _common_headers(
 
 def _cache_control(representation: Representation) -> str:
     scope = "private" if representation.private else "public"
+    if representation.immutable:
+        return f"{scope}, max-age={IMMUTABLE_MAX_AGE}, immutable"
     return f"{scope}, max-age={app_settings.CACHE_MAX_AGE}"
 
 

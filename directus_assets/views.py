@@ -11,7 +11,7 @@ from typing import IO, Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from . import cache, http, thumbnails
+from . import cache, http, thumbnails, versions
 from .access import check_access, file_pk, resolve_file
 from .errors import (
     OUTAGES,
@@ -44,7 +44,7 @@ def asset_endpoint(view: View) -> View:
                     f"Method {request.method} is not allowed here.", headers={"Allow": "GET, HEAD"}
                 )
             return view(request, *args, **kwargs)
-        except AssetError as error:
+        except (AssetError, versions.StaleVersion) as error:
             return error.response()
         except OUTAGES:
             logger.exception("Storage or database failed while serving %s", request.path)
@@ -66,19 +66,21 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
         if hit is not None:
             row, spec = hit
             check_access(request, row.file)
-            return _serve_thumbnail(request, query, row.file, spec, row, None)
+            immutable = versions.check(request, row.file, query.preset_fingerprint)
+            return _serve_thumbnail(request, query, row.file, spec, row, None, immutable)
         query = _with_fresh_preset(request, query)
     file = resolve_file(request, file_id)
     cache.hints.remember(file)
+    immutable = versions.check(request, file, query.preset_fingerprint)
     if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
-        return http.serve(request, original(file), download=query.download)
+        return http.serve(request, original(file, immutable), download=query.download)
     accept = _accept(request)
     try:
         spec, row, data = thumbnails.ensure(file, query.spec, accept=accept, origin=_origin(query))
     except cache.RenderBusy as busy:
         raise ServiceUnavailable(str(busy), headers={"Retry-After": "1"}) from busy
-    return _serve_thumbnail(request, query, file, spec, row, data)
+    return _serve_thumbnail(request, query, file, spec, row, data, immutable)
 
 
 @asset_endpoint
@@ -86,7 +88,7 @@ def no_route(request: HttpRequest, path: str = "") -> HttpResponseBase:
     raise RouteNotFound(f"Route /assets/{path} doesn't exist.")
 
 
-def original(file: File) -> http.Representation:
+def original(file: File, immutable: bool = False) -> http.Representation:
     return http.Representation(
         content_type=file.type,
         size=file.filesize,
@@ -97,11 +99,12 @@ def original(file: File) -> http.Representation:
         storage=file.get_storage(),
         name=file.filename_disk,
         private=file.private,
+        immutable=immutable,
     )
 
 
 def thumbnail_representation(
-    file: File, spec: TransformSpec, row: Rendition, data: bytes | None
+    file: File, spec: TransformSpec, row: Rendition, data: bytes | None, immutable: bool = False
 ) -> http.Representation:
     """A stored rendition as a representation; ``data`` if it was just rendered."""
     storage = cache.storage_of(row)
@@ -116,6 +119,7 @@ def thumbnail_representation(
         storage=storage,
         name=row.name,
         private=file.private,
+        immutable=immutable,
     )
 
 
@@ -140,9 +144,10 @@ def _serve_thumbnail(
     spec: TransformSpec,
     row: Rendition,
     data: bytes | None,
+    immutable: bool,
 ) -> HttpResponseBase:
     headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
-    representation = thumbnail_representation(file, spec, row, data)
+    representation = thumbnail_representation(file, spec, row, data, immutable)
     return http.serve(request, representation, download=query.download, headers=headers)
 
 

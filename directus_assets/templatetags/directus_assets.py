@@ -1,0 +1,49 @@
+"""``{% load directus_assets %}``: asset URLs, srcsets, ``<img>`` and ``<picture>`` in templates.
+
+``{% asset_url file key="card" %}``, ``{% asset_url file width=400 fit="inside" %}``,
+``{% asset_srcset file key="card" %}``, ``{% asset_img file key="card" alt="..." %}``,
+``{% asset_picture file width=800 formats="avif,webp" alt="..." %}``. ``file`` is a File or
+its id; an empty value (an optional foreign key that is not set) or an unknown id renders
+nothing. Each tag is the function of the same name in :mod:`directus_assets.links`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import template
+
+from .. import links
+from ..models import File
+
+register = template.Library()
+
+
+def _unless_missing(build: Callable[..., Any], file: Any, options: dict[str, Any]) -> Any:
+    if file in (None, ""):
+        return ""
+    try:
+        return build(file, **options)
+    except File.DoesNotExist:
+        return ""
+
+
+@register.simple_tag
+def asset_url(file: Any, **params: Any) -> str:
+    return str(_unless_missing(links.asset_url, file, params))
+
+
+@register.simple_tag
+def asset_srcset(file: Any, **params: Any) -> str:
+    return str(_unless_missing(links.asset_srcset, file, params))
+
+
+@register.simple_tag
+def asset_img(file: Any, **options: Any) -> Any:
+    return _unless_missing(links.asset_img, file, options)
+
+
+@register.simple_tag
+def asset_picture(file: Any, **options: Any) -> Any:
+    return _unless_missing(links.asset_picture, file, options)
