@@ -1,18 +1,24 @@
-"""Admin for files (upload, replace, preview) and thumbnail presets (inline editing, preview)."""
+"""Admin for files (upload, replace, preview, focal point, bulk thumbnail actions) and
+thumbnail presets (inline editing, a live preview on a chosen file)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from .models import PRESET_FIELDS, File, ThumbnailPreset
+from . import pregenerate, thumbnails
+from .errors import AssetError, error_response
+from .models import PRESET_FIELDS, File, Rendition, ThumbnailPreset
+from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, build_spec
 
 PREVIEW_SIZE = 64
 
@@ -66,6 +72,7 @@ class FileAdmin(admin.ModelAdmin):
     list_display = ("thumbnail", "__str__", "type", "dimensions", "size", "uploaded_on")
     list_display_links = ("thumbnail", "__str__")
     list_filter = ("type", "private", "uploaded_on")
+    actions = ("pregenerate_thumbnails", "clear_thumbnails")
     search_fields = ("title", "filename_download", "description", "type", "=checksum")
     date_hierarchy = "uploaded_on"
     readonly_fields = (
@@ -81,7 +88,13 @@ class FileAdmin(admin.ModelAdmin):
         "uploaded_on",
         "modified_on",
         "metadata",
+        "focal_point_picker",
+        "preset_links",
     )
+
+    class Media:
+        js = ("directus_assets/focal_point.js",)
+        css = {"all": ("directus_assets/admin.css",)}
 
     def get_fieldsets(self, request: HttpRequest, obj: File | None = None) -> Any:
         editable = ("upload", "title", "filename_download", "description", "private")
@@ -89,8 +102,9 @@ class FileAdmin(admin.ModelAdmin):
             return [(None, {"fields": editable})]
         return [
             (None, {"fields": ("preview", *editable)}),
-            ("Focal point", {"fields": ("focal_point_x", "focal_point_y")}),
-            ("Stored file", {"fields": self.readonly_fields[1:]}),
+            ("Focal point", {"fields": ("focal_point_picker", "focal_point_x", "focal_point_y")}),
+            ("Thumbnails", {"fields": ("preset_links",)}),
+            ("Stored file", {"fields": self.readonly_fields[1:12]}),
         ]
 
     def save_model(self, request: HttpRequest, obj: File, form: Any, change: bool) -> None:
@@ -116,6 +130,55 @@ class FileAdmin(admin.ModelAdmin):
         preview = image_tag(asset_path(file, key="system-medium-contain"), 300)
         return format_html('<a href="{}">{}</a>', asset_path(file), preview)
 
+    @admin.display(description="Click the image to set the point cover crops keep")
+    def focal_point_picker(self, file: File) -> str:
+        if not file.is_image or file.type not in TRANSFORMABLE_TYPES:
+            return "Only images have a focal point."
+        return format_html(
+            '<div class="directus-assets-focal" data-width="{}" data-height="{}">{}'
+            '<span class="directus-assets-focal-marker" hidden></span></div>',
+            file.width,
+            file.height,
+            image_tag(asset_path(file, key="system-large-contain"), 400),
+        )
+
+    @admin.display(description="Each preset's output")
+    def preset_links(self, file: File) -> str:
+        if not file.is_image or file.type not in TRANSFORMABLE_TYPES:
+            return "—"
+        keys = [*ThumbnailPreset.objects.values_list("key", flat=True), *SYSTEM_PRESETS]
+        return format_html(
+            '<ul class="directus-assets-presets">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}" target="_blank">{}</a></li>',
+                ((asset_path(file, key=key), key) for key in keys),
+            ),
+        )
+
+    @admin.action(description="Make the selected files' preset thumbnails now")
+    def pregenerate_thumbnails(self, request: HttpRequest, queryset: QuerySet[File]) -> None:
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        outcomes = [pregenerate.run(job) for job in pregenerate.jobs([], ids)]
+        made = sum(outcome.rendered for outcome in outcomes)
+        cached = sum(outcome.skipped for outcome in outcomes)
+        failed = [outcome for outcome in outcomes if outcome.error]
+        self.message_user(
+            request, f"Made {made} thumbnails; {cached} were already made.", messages.SUCCESS
+        )
+        for outcome in failed:
+            self.message_user(
+                request,
+                f"{outcome.job.preset_key} for {outcome.job.file_id}: {outcome.error}",
+                messages.ERROR,
+            )
+
+    @admin.action(description="Delete the selected files' cached thumbnails")
+    def clear_thumbnails(self, request: HttpRequest, queryset: QuerySet[File]) -> None:
+        # Their blobs go once the deletion commits (signal_handlers).
+        deleted, _ = Rendition.objects.filter(file__in=queryset).delete()
+        self.message_user(request, f"Deleted {deleted} cached thumbnails.", messages.SUCCESS)
+
     @admin.display(description="Dimensions")
     def dimensions(self, file: File) -> str:
         return f"{file.width} × {file.height}" if file.is_image else "—"
@@ -129,6 +192,14 @@ class FileAdmin(admin.ModelAdmin):
 LIST_EDITABLE_PRESET_FIELDS = tuple(field for field in PRESET_FIELDS if field != "transforms")
 
 
+class PresetPreviewForm(forms.ModelForm):
+    """The preset values on screen, validated as a saved preset is."""
+
+    class Meta:
+        model = ThumbnailPreset
+        fields = PRESET_FIELDS
+
+
 @admin.register(ThumbnailPreset)
 class ThumbnailPresetAdmin(admin.ModelAdmin):
     list_display = ("key", *LIST_EDITABLE_PRESET_FIELDS, "sample")
@@ -136,18 +207,81 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
     search_fields = ("key",)
     readonly_fields = ("preview",)
 
+    class Media:
+        js = ("directus_assets/preset_preview.js",)
+        css = {"all": ("directus_assets/admin.css",)}
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = self.admin_site.admin_view(self.preview_view)
+        name = "directus_assets_thumbnailpreset_preview"
+        return [path("preview/", preview, name=name), *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The values on screen applied to a file, rendered without touching the cache."""
+        if not self.has_view_permission(request):
+            return error_response(403, "FORBIDDEN", "You don't have permission to access this.")
+        file = File.objects.filter(pk=_uuid_or_none(request.GET.get("file"))).first()
+        if file is None or file.type not in TRANSFORMABLE_TYPES:
+            return error_response(400, "INVALID_QUERY", "Choose an image to preview on.")
+        form = PresetPreviewForm(_preset_form_data(request))
+        if not form.is_valid():
+            return error_response(400, "INVALID_QUERY", _first_error(form))
+        values = {name: form.cleaned_data[name] for name in PRESET_FIELDS}
+        try:
+            spec = build_spec(values).resolved(file.type, "", file.focal_point)
+            rendered = thumbnails.render_file(file, spec)
+        except AssetError as error:
+            return error.response()
+        # admin_view() marks it never to be cached.
+        return HttpResponse(rendered.data, content_type=spec.content_type)
+
     @admin.display(description="Sample")
     def sample(self, preset: ThumbnailPreset) -> str:
         file = _sample_file()
         return image_tag(asset_path(file, key=preset.key), PREVIEW_SIZE) if file else ""
 
-    @admin.display(description="Preview on a sample file")
+    @admin.display(description="Live preview")
     def preview(self, preset: ThumbnailPreset) -> str:
-        file = _sample_file()
-        if file is None or not preset.pk:
-            return "Upload an image and save the preset to see it applied here."
-        return image_tag(asset_path(file, key=preset.key), 800)
+        files = _image_files()[:50]
+        if not files:
+            return "Upload an image to see presets applied to it here."
+        return format_html(
+            '<div class="directus-assets-preset-preview" data-url="{}">'
+            '<select aria-label="File to preview on">{}</select>'
+            '<p class="error"></p><img alt="Preview" hidden></div>',
+            reverse("admin:directus_assets_thumbnailpreset_preview"),
+            format_html_join(
+                "", '<option value="{}">{}</option>', ((f.pk, str(f)) for f in files)
+            ),
+        )
+
+
+def _image_files() -> QuerySet[File]:
+    return File.objects.filter(width__isnull=False, type__in=TRANSFORMABLE_TYPES).order_by(
+        "-uploaded_on"
+    )
 
 
 def _sample_file() -> File | None:
-    return File.objects.filter(width__isnull=False, type__startswith="image/").first()
+    return _image_files().first()
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
+def _preset_form_data(request: HttpRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {name: request.GET.get(name, "") for name in PRESET_FIELDS}
+    data["fit"] = data["fit"] or "cover"
+    data["transforms"] = data["transforms"] or "[]"
+    data["without_enlargement"] = data["without_enlargement"] in ("true", "on", "1")
+    return data
+
+
+def _first_error(form: forms.Form) -> str:
+    field, errors = next(iter(form.errors.items()))
+    prefix = "" if field == "__all__" else f"{field}: "
+    return f"{prefix}{errors[0]}"

@@ -73,13 +73,16 @@ def test_list_and_change_form_show_previews_and_filters(admin_client, make_file)
 
 
 def test_preset_list_is_editable_and_previews_on_a_sample(admin_client, make_file):
-    make_file(image_bytes((40, 20)))
+    sample = make_file(image_bytes((40, 20)))
     preset = ThumbnailPreset.objects.create(key="card", width=200, height=200)
     listing = admin_client.get("/admin/directus_assets/thumbnailpreset/").content.decode()
     assert 'name="form-0-width"' in listing
     assert "?key=card" in listing
     change = admin_client.get(f"/admin/directus_assets/thumbnailpreset/{preset.pk}/change/")
-    assert "?key=card" in change.content.decode()
+    page = change.content.decode()
+    assert 'data-url="/admin/directus_assets/thumbnailpreset/preview/"' in page
+    assert f'<option value="{sample.pk}">' in page
+    assert "directus_assets/preset_preview.js" in page
 
 
 @pytest.mark.parametrize(
