@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from directus_assets import thumbnails
 from directus_assets.models import File, ThumbnailPreset
 from directus_assets.spec import build_spec
+from example_project.demo.models import Article
 
 # The comparisons the Directus docs show, made live from the landscape sample.
 FIT_COMPARISON = (
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "files": files,
         "presets": ThumbnailPreset.objects.all(),
+        "articles": Article.objects.select_related("cover"),
         "sample": sample,
         "fits": _comparison(sample, FIT_COMPARISON),
         "qualities": _comparison(sample, QUALITY_COMPARISON),

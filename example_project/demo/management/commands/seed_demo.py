@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from directus_assets.models import File, ThumbnailPreset
+from example_project.demo.models import Article
 from example_project.demo.samples import SAMPLES
 
 PRESETS: tuple[dict[str, Any], ...] = (
@@ -30,6 +31,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"imported {name} as /assets/{file.pk}")
         for preset in PRESETS:
             ThumbnailPreset.objects.update_or_create(key=preset["key"], defaults=preset)
+        cover = File.objects.filter(filename_download="landscape.jpg").first()
+        Article.objects.get_or_create(title="Welcome", defaults={"cover": cover})
         user_model = get_user_model()
         if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
             user_model.objects.create_superuser(ADMIN_USERNAME, "", ADMIN_PASSWORD)
