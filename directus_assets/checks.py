@@ -109,6 +109,7 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "RENDER_WAIT_TIMEOUT": _positive_number,
     "RENDER_TIMEOUT": _positive_number,
     "MAX_CONCURRENT_RENDERS": _positive_int,
+    "MAX_QUEUED_RENDERS": _non_negative_int,
     "RENDER_TIME_LIMIT": _positive_number,
     "SERVE": _serve_mode,
     "X_ACCEL_PREFIX": _text,

@@ -45,9 +45,12 @@ DEFAULTS: dict[str, Any] = {
     "THUMBNAIL_STORAGE": None,
     # Folder (inside that storage) for thumbnails.
     "THUMBNAILS_PATH": "thumbnails",
-    # Renders at once in one process; more get 503 with Retry-After (Directus's
-    # ASSETS_TRANSFORM_MAX_CONCURRENT).
+    # Renders at once in one process (more wait for a slot)...
     "MAX_CONCURRENT_RENDERS": 4,
+    # ...and renders that may wait for one; beyond them, 503 with Retry-After (as Directus's
+    # ASSETS_TRANSFORM_MAX_CONCURRENT, which bounds sharp's queue). A page that shows many
+    # new thumbnails at once waits a moment instead of showing broken images.
+    "MAX_QUEUED_RENDERS": 32,
     # Seconds one render may take before its request gets 503 and its claim is dropped
     # (Directus's ASSETS_TRANSFORM_TIMEOUT).
     "RENDER_TIME_LIMIT": 10,

@@ -62,10 +62,12 @@ def render_file(file: File, spec: TransformSpec) -> cache.Rendered:
 
 
 class _RenderSlots:
-    """At most MAX_CONCURRENT_RENDERS renders at once in this process, each given at most
+    """At most MAX_CONCURRENT_RENDERS renders at once in this process and MAX_QUEUED_RENDERS
+    waiting for a slot (more are refused with 503), each request waiting at most
     RENDER_TIME_LIMIT seconds. Pillow cannot be interrupted, so a render runs on a worker
-    thread and the request stops waiting at the limit; the slot stays taken until the
-    render really ends, and its late result is dropped (its claim is gone by then)."""
+    thread and the request stops waiting at the limit; a render still queued then never
+    starts, a running one keeps its slot until it really ends, and its late result is
+    dropped (its claim is gone by then)."""
 
     def __init__(self) -> None:
         self.reset()
@@ -81,13 +83,15 @@ class _RenderSlots:
     def run(self, work: Callable[[], Rendition]) -> Rendition:
         limit = app_settings.MAX_CONCURRENT_RENDERS
         with self._lock:
-            if self._busy >= limit:
+            if self._busy >= limit + app_settings.MAX_QUEUED_RENDERS:
                 raise ServiceUnavailable(
                     "Too many thumbnails are being made right now; try again shortly.",
                     headers={"Retry-After": "1"},
                 )
             self._busy += 1
-            if self._pool is None or self._pool_size < limit:  # the setting grew
+            if self._pool is None or self._pool_size != limit:  # the setting changed
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False)  # its renders still finish
                 self._pool = ThreadPoolExecutor(limit, thread_name_prefix="directus-render")
                 self._pool_size = limit
             pool = self._pool
@@ -96,6 +100,7 @@ class _RenderSlots:
         try:
             return future.result(timeout=app_settings.RENDER_TIME_LIMIT)
         except FutureTimeout:
+            future.cancel()
             raise ServiceUnavailable(
                 "Making this thumbnail took too long.", headers={"Retry-After": "5"}
             ) from None

@@ -25,37 +25,67 @@ def get(path):
     return response, body
 
 
-def test_renders_beyond_the_limit_get_503(photo, settings, monkeypatch):
-    settings.DIRECTUS_ASSETS = {"MAX_CONCURRENT_RENDERS": 1}
-    started, release = threading.Event(), threading.Event()
+@pytest.fixture
+def held_renders(monkeypatch):
+    """Renders that start (and are counted) but finish only when the test releases them."""
+    started, release = threading.Semaphore(0), threading.Event()
     real = thumbnails.render
 
-    def slow(source, spec, limits):
-        started.set()
+    def held(source, spec, limits):
+        started.release()
         release.wait(10)
         return real(source, spec, limits)
 
-    monkeypatch.setattr(thumbnails, "render", slow)
-    results = {}
+    monkeypatch.setattr(thumbnails, "render", held)
+    return started, release
 
-    def first_request():
+
+def in_thread(path, results):
+    def request():
         try:
-            results["first"] = get(f"/assets/{photo.pk}?width=50")
+            results[path] = get(path)
         finally:
             connection.close()  # this thread's own connection
 
-    first = threading.Thread(target=first_request)
-    first.start()
-    assert started.wait(10)
-    response, _ = get(f"/assets/{photo.pk}?width=60")
+    thread = threading.Thread(target=request)
+    thread.start()
+    return thread
+
+
+def assert_busy(response):
     assert response.status_code == 503
     assert response["Retry-After"] == "1"
     assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+
+
+def test_renders_beyond_the_limit_and_the_queue_get_503(photo, settings, held_renders):
+    settings.DIRECTUS_ASSETS = {"MAX_CONCURRENT_RENDERS": 1, "MAX_QUEUED_RENDERS": 0}
+    started, release = held_renders
+    results = {}
+    first = in_thread(f"/assets/{photo.pk}?width=50", results)
+    assert started.acquire(timeout=10)
+    assert_busy(get(f"/assets/{photo.pk}?width=60")[0])
     release.set()
     first.join(10)
-    assert results["first"][0].status_code == 200
-    monkeypatch.setattr(thumbnails, "render", real)
+    assert results[f"/assets/{photo.pk}?width=50"][0].status_code == 200
     assert get(f"/assets/{photo.pk}?width=60")[0].status_code == 200  # the slot is free again
+
+
+def test_renders_over_the_limit_wait_in_the_queue(photo, settings, held_renders):
+    settings.DIRECTUS_ASSETS = {"MAX_CONCURRENT_RENDERS": 1, "MAX_QUEUED_RENDERS": 1}
+    started, release = held_renders
+    results = {}
+    first = in_thread(f"/assets/{photo.pk}?width=50", results)
+    assert started.acquire(timeout=10)
+    second = in_thread(f"/assets/{photo.pk}?width=60", results)
+    # The second waits for the one slot: it has not started, and a third has no place.
+    assert not started.acquire(timeout=0.3)
+    assert_busy(get(f"/assets/{photo.pk}?width=70")[0])
+    release.set()
+    for thread in (first, second):
+        thread.join(10)
+    assert [results[f"/assets/{photo.pk}?width={w}"][0].status_code for w in (50, 60)] == [200] * 2
+    assert sorted(Rendition.objects.values_list("width", flat=True)) == [50, 60]
 
 
 def test_a_render_over_the_time_limit_gets_503_and_leaves_nothing(
