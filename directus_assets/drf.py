@@ -1,0 +1,65 @@
+"""An optional Django REST Framework field: a File as its URLs, a file id on input.
+
+Only this module needs DRF (``pip install djangorestframework``); nothing else in the app
+imports it. ``cover = AssetField(presets=["card", "avatar"])`` serializes a File as::
+
+    {"id": "...", "url": "https://site/assets/<id>?v=...", "type": "image/jpeg",
+     "width": 1800, "height": 1200, "filename": "beach.jpg",
+     "presets": {"card": "https://site/assets/<id>?key=card&v=...", ...}}
+
+and accepts a file id when written. URLs are absolute when the serializer has the request
+in its context (as DRF's generic views give it), else site-relative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+try:
+    from rest_framework import serializers
+except ImportError as error:
+    raise ImportError(
+        "directus_assets.drf needs Django REST Framework: pip install djangorestframework"
+    ) from error
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from .links import asset_url
+from .models import File
+
+
+class AssetField(serializers.Field):  # type: ignore[type-arg]
+    default_error_messages = {
+        "does_not_exist": "No file has the id {value}.",
+        "invalid": "Expected a file id, got {value!r}.",
+    }
+
+    def __init__(self, *, presets: Iterable[str] = (), **kwargs: Any) -> None:
+        self.presets = tuple(presets)
+        super().__init__(**kwargs)
+
+    def to_representation(self, file: File) -> dict[str, Any]:
+        return {
+            "id": str(file.pk),
+            "url": self._absolute(asset_url(file)),
+            "type": file.type,
+            "width": file.width,
+            "height": file.height,
+            "filename": file.filename_download,
+            "presets": {key: self._absolute(asset_url(file, key=key)) for key in self.presets},
+        }
+
+    def to_internal_value(self, data: Any) -> File:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        try:
+            return File.objects.get(pk=data)
+        except File.DoesNotExist:
+            self.fail("does_not_exist", value=data)
+        except (DjangoValidationError, ValueError):
+            self.fail("invalid", value=data)
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
