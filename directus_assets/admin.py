@@ -60,7 +60,7 @@ class FileForm(forms.ModelForm):
         self.fields["filename_download"].help_text = "Defaults to the uploaded file's name."
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance._state.adding and not cleaned.get("upload"):
             self.add_error("upload", "Choose a file to upload.")
         return cleaned
@@ -220,7 +220,8 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
         """The values on screen applied to a file, rendered without touching the cache."""
         if not self.has_view_permission(request):
             return error_response(403, "FORBIDDEN", "You don't have permission to access this.")
-        file = File.objects.filter(pk=_uuid_or_none(request.GET.get("file"))).first()
+        file_id = _uuid_or_none(request.GET.get("file"))
+        file = File.objects.filter(pk=file_id).first() if file_id else None
         if file is None or file.type not in TRANSFORMABLE_TYPES:
             return error_response(400, "INVALID_QUERY", "Choose an image to preview on.")
         form = PresetPreviewForm(_preset_form_data(request))
@@ -281,7 +282,7 @@ def _preset_form_data(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-def _first_error(form: forms.Form) -> str:
+def _first_error(form: forms.BaseForm) -> str:
     field, errors = next(iter(form.errors.items()))
     prefix = "" if field == "__all__" else f"{field}: "
     return f"{prefix}{errors[0]}"

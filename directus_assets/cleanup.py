@@ -64,7 +64,8 @@ def remove(found: Survey) -> None:
 
 
 def _is_stale(row: Rendition, fingerprints: dict[str, str | None]) -> bool:
-    if row.source_checksum != row.current_checksum or row.renderer != RENDERER_VERSION:
+    current_checksum = row.current_checksum  # type: ignore[attr-defined]  # annotated
+    if row.source_checksum != current_checksum or row.renderer != RENDERER_VERSION:
         return True
     if not row.preset_key:
         return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -20,6 +20,7 @@ from django.db.models.expressions import Col
 from .models import File, Rendition, ThumbnailPreset
 
 Converter = Callable[[Any, Any, Any], Any]
+AnyField: TypeAlias = "Field[Any, Any]"  # generic in the stubs only
 
 
 def fetch(
@@ -38,18 +39,18 @@ def fetch(
     split = len(rendition_fields)
     rendition = _instance(Rendition, rendition_fields, row[:split])
     file = _instance(File, file_fields, row[split : split + len(file_fields)])
-    rendition.file = file  # type: ignore[assignment]
+    rendition.file = file
     return rendition, (row[-1] if preset_key is not None else None)
 
 
 @cache
 def _statement(
     vendor: str, with_preset: bool
-) -> tuple[str, tuple[tuple[Field, ...], tuple[Field, ...]]]:
+) -> tuple[str, tuple[tuple[AnyField, ...], tuple[AnyField, ...]]]:
     rendition_fields = tuple(Rendition._meta.concrete_fields)
     file_fields = tuple(File._meta.concrete_fields)
-    columns = [f"r.{_quote(f.column)}" for f in rendition_fields]
-    columns += [f"f.{_quote(f.column)}" for f in file_fields]
+    columns = [f"r.{_quote(_column_name(f))}" for f in rendition_fields]
+    columns += [f"f.{_quote(_column_name(f))}" for f in file_fields]
     if with_preset:
         columns.append(
             f"(SELECT p.{_column(ThumbnailPreset, 'fingerprint')} FROM "
@@ -74,16 +75,23 @@ def _table(model: type[Model]) -> str:
 
 
 def _column(model: type[Model], field: str) -> str:
-    return _quote(model._meta.get_field(field).column)
+    found = model._meta.get_field(field)
+    assert isinstance(found, Field), f"{field} is a relation's reverse side, not a column"
+    return _quote(_column_name(found))
+
+
+def _column_name(field: AnyField) -> str:
+    assert field.column is not None, f"{field} has no column"
+    return field.column
 
 
 @cache
-def _converters(vendor: str, model: type[Model], field: Field) -> tuple[Converter, ...]:
+def _converters(vendor: str, model: type[Model], field: AnyField) -> tuple[Converter, ...]:
     column = Col(model._meta.db_table, field)
     return (*connection.ops.get_db_converters(column), *column.get_db_converters(connection))
 
 
-def _instance(model: type[Model], fields: Sequence[Field], values: Sequence[Any]) -> Any:
+def _instance(model: type[Model], fields: Sequence[AnyField], values: Sequence[Any]) -> Any:
     converted = []
     for field, value in zip(fields, values, strict=True):
         for convert in _converters(connection.vendor, model, field):

@@ -148,7 +148,7 @@ def _precondition_response(
         last_modified=representation.last_modified_timestamp,
         response=template,
     )
-    if response is template:
+    if response is None or response is template:
         return None
     if response.status_code == 412:
         return PreconditionFailed("A precondition in the request did not hold.").response()

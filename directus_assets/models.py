@@ -169,7 +169,8 @@ PRESET_FIELDS = (
 class PresetManager(models.Manager["ThumbnailPreset"]):
     def values_for_key(self, key: str) -> dict[str, Any] | None:
         """The preset's transformation values, or ``None`` if no preset has this key."""
-        return self.filter(key=key).values(*PRESET_FIELDS).first()
+        values: dict[str, Any] | None = self.filter(key=key).values(*PRESET_FIELDS).first()
+        return values
 
 
 class ThumbnailPreset(models.Model):

@@ -46,7 +46,8 @@ def _options(args: list[Any], position: int = 0) -> dict[str, Any]:
         return {}
     if not isinstance(args[position], dict):
         raise ValueError(f"expected an options object, not {args[position]!r}")
-    return args[position]
+    options: dict[str, Any] = args[position]
+    return options
 
 
 def _at_most(args: list[Any], count: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from . import cache, thumbnails
 from .errors import AssetError
@@ -40,7 +41,7 @@ def jobs(preset_keys: list[str], file_ids: list[str]) -> Iterator[Job]:
             yield Job(str(file_id), key)
 
 
-def preset_values(key: str) -> dict | None:
+def preset_values(key: str) -> dict[str, Any] | None:
     return SYSTEM_PRESETS.get(key) or ThumbnailPreset.objects.values_for_key(key)
 
 

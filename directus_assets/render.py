@@ -11,12 +11,13 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .geometry import Plan, Size, plan_fit
 from .operations import OPERATIONS, flatten, gamma_encode
-from .spec import DEFAULT_QUALITY, TransformSpec
+from .spec import DEFAULT_QUALITY, Step, TransformSpec
 
 DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF"}
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "tiff": "TIFF"}
@@ -108,7 +109,7 @@ def planned_size(spec: TransformSpec, source: Size) -> Size | None:
     return source if plan is None else plan.canvas
 
 
-def _split_steps(spec: TransformSpec) -> tuple[list, list]:
+def _split_steps(spec: TransformSpec) -> tuple[list[Step], list[Step]]:
     pre = [step for step in spec.transforms if OPERATIONS[step[0]].stage == "pre"]
     post = [step for step in spec.transforms if OPERATIONS[step[0]].stage == "post"]
     return pre, post
@@ -149,14 +150,19 @@ def _working_mode(image: Image.Image) -> tuple[Image.Image, bool]:
         return image.convert("L"), True
     if image.mode.startswith("I;16") or image.mode in ("I", "F"):
         # 16-bit and float samples: scale to 8 bits instead of clipping.
-        highest = image.getextrema()[1] or 1
+        extrema = image.getextrema()  # (lowest, highest) for a one-band image
+        highest = extrema[1] if isinstance(extrema[1], int | float) else 1
         scale = 255 / 65535 if highest > 255 else 1
         return image.convert("I").point(lambda v: v * scale).convert("L"), True
     return image.convert("RGB"), False  # CMYK, YCbCr, LAB: their ICC profile no longer fits
 
 
 def _transform(
-    image: Image.Image, spec: TransformSpec, pre: list, post: list, logical_size: Size
+    image: Image.Image,
+    spec: TransformSpec,
+    pre: list[Step],
+    post: list[Step],
+    logical_size: Size,
 ) -> Image.Image:
     for name, args in pre:
         image = _apply(image, name, args)
@@ -170,7 +176,7 @@ def _transform(
     return image
 
 
-def _apply(image: Image.Image, name: str, args: tuple) -> Image.Image:
+def _apply(image: Image.Image, name: str, args: tuple[Any, ...]) -> Image.Image:
     try:
         return OPERATIONS[name].apply(image, *args)
     except ValueError as error:

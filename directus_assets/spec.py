@@ -216,7 +216,7 @@ def build_spec(values: Mapping[str, Any]) -> TransformSpec:
         without_enlargement=bool(values.get("without_enlargement")),
         format="jpeg" if fmt == "jpg" else fmt,
         transforms=values["transforms"],
-        focal_point=focal if None not in focal else None,  # type: ignore[arg-type]
+        focal_point=focal if None not in focal else None,
     )
 
 
@@ -304,7 +304,7 @@ def _parse_resize_step(args: list[Any]) -> tuple[tuple[str, Any], ...]:
 def _parse_format_step(args: list[Any]) -> tuple[tuple[str, Any], ...]:
     if not args:
         raise ValueError("needs a format")
-    parsed = {"format": _parse_choice("format", args[0], FORMATS)}
+    parsed: dict[str, Any] = {"format": _parse_choice("format", args[0], FORMATS)}
     quality = args[1].get("quality") if len(args) > 1 and isinstance(args[1], dict) else None
     if quality is not None:
         parsed["quality"] = _parse_quality("quality", quality)

@@ -66,7 +66,7 @@ class S3StreamFile(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         self._consumed = True
-        data = self._body.read() if size is None or size < 0 else self._body.read(size)
+        data: bytes = self._body.read() if size is None or size < 0 else self._body.read(size)
         self._position += len(data)
         return data
 
@@ -81,7 +81,7 @@ class S3StreamFile(io.RawIOBase):
         super().close()
 
 
-class S3Storage(BaseS3Storage):
+class S3Storage(BaseS3Storage):  # type: ignore[misc]  # django-storages has no types
     def _open(self, name: str, mode: str = "rb") -> Any:
         if "w" in mode or "+" in mode:
             return super()._open(name, mode)

@@ -15,7 +15,7 @@ from typing import Any
 try:
     from django.tasks import task
 except ImportError:  # Django 5.2
-    from django_tasks import task
+    from django_tasks import task  # type: ignore[no-redef]
 
 from . import pregenerate
 
