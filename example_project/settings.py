@@ -1,9 +1,11 @@
-"""A small site that uses directus_assets: SQLite and local storage under ``var/``."""
+"""A small site that uses directus_assets: SQLite and local storage under ``var/`` (or the
+folder ``DEMO_VAR_DIR`` names, as the browser test does)."""
 
+import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(os.environ.get("DEMO_VAR_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(exist_ok=True)  # the demo keeps its database and media here
 
 SECRET_KEY = "demo-only-not-secret"

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, format check, pytest on SQLite, then pytest again on a real
-# PostgreSQL 15 that the tests start themselves. Installs what it needs into .venv.
+# The whole test suite: lint, format check, strict type check, pytest on SQLite, then pytest
+# again on a real PostgreSQL 15 that the tests start themselves. Installs what it needs into
+# .venv (Python packages) and from Debian (PostgreSQL 15, Chromium for the browser test).
 source "$(dirname "$0")/_venv.sh" s3,test
-if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
-  echo "Installing Debian's PostgreSQL 15 server (the suite starts its own instance)"
+# Debian packages the suite starts itself: PostgreSQL 15, and Chromium for the browser test.
+missing=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing from Debian: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -q && $sudo apt-get install -y -q postgresql-15
+  $sudo apt-get update -q && $sudo apt-get install -y -q "${missing[@]}"
 fi
 echo "== ruff check" && ruff check .
 echo "== ruff format --check" && ruff format --check .
+echo "== mypy (strict, on the app)" && mypy
 echo "== pytest (SQLite)" && pytest "$@"
 echo "== pytest (PostgreSQL 15)" && TEST_DATABASE=postgres pytest "$@"

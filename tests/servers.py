@@ -207,6 +207,45 @@ def _as_postgres_user(directory: Path) -> list[str]:
     return ["runuser", "-u", "postgres", "--"]
 
 
+@dataclass
+class DemoSite:
+    """The demo (``scripts/demo.sh``'s steps) on its own folder, database and port."""
+
+    url: str
+    process: subprocess.Popen
+
+    @classmethod
+    def start(cls, directory: Path) -> DemoSite:
+        env = {**os.environ, "DEMO_VAR_DIR": str(directory)}
+        env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py's own: the example project
+        root = Path(__file__).resolve().parent.parent
+        for step in (["migrate", "--noinput"], ["seed_demo"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *step],
+                cwd=root,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+        port = free_port()
+        log = directory / "runserver.log"
+        with log.open("ab") as output:
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload"],
+                cwd=root,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        wait_until(lambda: _serves(port), "the demo server", process, log)
+        return cls(f"http://{LOOPBACK}:{port}", process)
+
+
+def _serves(port: int) -> bool:
+    with socket.create_connection((LOOPBACK, port), timeout=2):
+        return True
+
+
 def postgres_for_this_process() -> dict[str, object]:
     """Start PostgreSQL for this test run; it is stopped (by PID) when the run exits."""
     # Not under pytest's private temp folder: the postgres user must be able to reach it.
