@@ -61,6 +61,7 @@ def resolve_file(request: HttpRequest, file_id: str) -> File:
 
 
 def file_pk(file_id: str) -> uuid.UUID:
+    """The UUID in a URL's file id; a malformed one is :class:`Forbidden`, as unknown."""
     try:
         return uuid.UUID(file_id)
     except ValueError:

@@ -135,16 +135,19 @@ def find_hit(
 
 
 def rendition_name(file: File, key: str, spec: TransformSpec) -> str:
+    """Where a rendition is stored: ``<THUMBNAILS_PATH>/<file-id>/<key>.<ext>``."""
     folder = app_settings.THUMBNAILS_PATH.strip("/")
     return f"{folder}/{file.pk}/{key}.{spec.extension}"
 
 
 def storage_alias(file: File) -> str:
+    """The storage alias a file's thumbnails go to."""
     alias: str = app_settings.THUMBNAIL_STORAGE or file.storage
     return alias
 
 
 def storage_of(rendition: Rendition) -> Storage:
+    """The storage a rendition's blob is in."""
     return storages[rendition.storage]
 
 
@@ -179,6 +182,7 @@ def fetch_or_render(
 
 
 def is_ready(file: File, spec: TransformSpec) -> bool:
+    """Whether the rendition of ``file`` for a resolved ``spec`` is stored."""
     key = rendition_key(file, spec)
     return Rendition.objects.filter(file=file, cache_key=key, ready=True).exists()
 

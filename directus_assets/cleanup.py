@@ -26,6 +26,8 @@ Blob = tuple[str, str]  # (storage alias, name)
 
 @dataclass
 class Survey:
+    """What the cache no longer needs, found by :func:`survey`."""
+
     stale: list[Rendition] = field(default_factory=list)
     dead_claims: list[Rendition] = field(default_factory=list)
     missing_blobs: list[Rendition] = field(default_factory=list)
@@ -37,6 +39,7 @@ class Survey:
 
 
 def survey() -> Survey:
+    """Look through the index and storage for what can go (reads, deletes nothing)."""
     found = Survey()
     stored = set(_stored_blobs())
     indexed: set[Blob] = set()
@@ -57,6 +60,7 @@ def survey() -> Survey:
 
 
 def remove(found: Survey) -> None:
+    """Delete what :func:`survey` found: rows (their blobs follow) and orphaned blobs."""
     # Deleting rows deletes their blobs after commit (signal_handlers).
     Rendition.objects.filter(pk__in=[row.pk for row in found.rows]).delete()
     for alias, name in found.orphan_blobs:

@@ -30,6 +30,8 @@ from .models import File
 
 
 class AssetField(serializers.Field):  # type: ignore[type-arg]
+    """A File as its URLs when read; a file id when written."""
+
     default_error_messages = {
         "does_not_exist": "No file has the id {value}.",
         "invalid": "Expected a file id, got {value!r}.",

@@ -14,6 +14,8 @@ Size = tuple[int, int]
 
 @dataclass(frozen=True)
 class Window:
+    """A rectangle of the scaled image: the part a cover crop keeps."""
+
     left: int
     top: int
     width: int
@@ -31,6 +33,8 @@ class Window:
 
 @dataclass(frozen=True)
 class Plan:
+    """How a source becomes a thumbnail: scale, keep a window, place it on a canvas."""
+
     scaled: Size  # the whole source is resized to this
     window: Window  # the part of ``scaled`` that is kept
     canvas: Size  # the output size; larger than the window means letterboxing

@@ -35,6 +35,8 @@ ByteRange = tuple[int, int]  # first and last byte, inclusive
 
 @dataclass(frozen=True)
 class Representation:
+    """One byte sequence to serve (an original or a thumbnail) and what HTTP says of it."""
+
     content_type: str
     size: int
     etag: str  # a strong entity tag, quoted

@@ -71,6 +71,7 @@ class Asset:
         return planned_size(spec.resolved(file.type, "", file.focal_point), source)
 
     def with_params(self, **changes: Any) -> Asset:
+        """The same file with some parameters changed (``None`` removes one)."""
         return asset(self.file, **{**self.params, **changes})
 
 

@@ -47,6 +47,8 @@ class FileManager(models.Manager["File"]):
 
 
 class File(models.Model):
+    """An uploaded file, as Directus's ``directus_files``: served at ``/assets/<id>``."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     storage = models.CharField(max_length=64, default=configured_storage, editable=False)
     filename_disk = models.CharField(max_length=255, editable=False)
@@ -93,9 +95,11 @@ class File(models.Model):
 
     @property
     def is_image(self) -> bool:
+        """Whether it is an image whose pixel size is known (so it can have thumbnails)."""
         return self.width is not None and self.type.startswith("image/")
 
     def get_storage(self) -> Storage:
+        """The storage its bytes are in."""
         return storages[self.storage]
 
     def open(self) -> Any:
@@ -140,6 +144,8 @@ class File(models.Model):
 
 
 class Fit(models.TextChoices):
+    """How an image meets the requested box (see README, Thumbnails)."""
+
     COVER = "cover"
     CONTAIN = "contain"
     INSIDE = "inside"
@@ -147,6 +153,8 @@ class Fit(models.TextChoices):
 
 
 class OutputFormat(models.TextChoices):
+    """A preset's output format; ``auto`` negotiates AVIF or WebP with the browser."""
+
     JPG = "jpg"
     PNG = "png"
     WEBP = "webp"
@@ -167,6 +175,8 @@ PRESET_FIELDS = (
 
 
 class PresetManager(models.Manager["ThumbnailPreset"]):
+    """Looks presets up by key, as requests name them."""
+
     def values_for_key(self, key: str) -> dict[str, Any] | None:
         """The preset's transformation values, or ``None`` if no preset has this key."""
         values: dict[str, Any] | None = self.filter(key=key).values(*PRESET_FIELDS).first()
@@ -200,6 +210,7 @@ class ThumbnailPreset(models.Model):
         return self.key
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, keeping ``fingerprint`` in step with the values."""
         from .spec import preset_fingerprint
 
         self.fingerprint = preset_fingerprint(
@@ -210,6 +221,7 @@ class ThumbnailPreset(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        """Refuse built-in keys and values a request could not use."""
         # Validate exactly as a request would be, so a saved preset can always be served.
         from .errors import AssetError
         from .spec import SYSTEM_PRESETS, build_spec

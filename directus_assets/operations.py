@@ -21,6 +21,8 @@ Color = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class Operation:
+    """A ``transforms`` method: how its arguments parse and how it applies."""
+
     parse: Callable[[list[Any]], Args]
     apply: Callable[..., Image.Image]
     stage: str = "post"
@@ -232,6 +234,7 @@ def _median(image: Image.Image, size: int) -> Image.Image:
 
 
 def flatten(image: Image.Image, background: Color) -> Image.Image:
+    """Composite an image with alpha onto ``background``; other images are returned as is."""
     if image.mode not in ("RGBA", "LA", "PA", "RGBa"):
         return image
     rgba = image.convert("RGBA")
@@ -327,4 +330,5 @@ OPERATIONS: dict[str, Operation] = {
 
 
 def gamma_encode(image: Image.Image, gamma_out: float) -> Image.Image:
+    """Re-encode linear-light samples with ``1 / gamma_out`` (the second half of ``gamma``)."""
     return _gamma(image, 1 / gamma_out)

@@ -18,12 +18,16 @@ AUTO_FORMAT_ACCEPTS = ("", "image/webp", "image/avif")
 
 @dataclass(frozen=True)
 class Job:
+    """One file's thumbnails for one preset."""
+
     file_id: str
     preset_key: str
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """What a job did: renditions made, ones already cached, or why it failed."""
+
     job: Job
     rendered: int = 0
     skipped: int = 0
@@ -42,6 +46,7 @@ def jobs(preset_keys: list[str], file_ids: list[str]) -> Iterator[Job]:
 
 
 def preset_values(key: str) -> dict[str, Any] | None:
+    """A preset's values by key (built-in or configured), or ``None``."""
     return SYSTEM_PRESETS.get(key) or ThumbnailPreset.objects.values_for_key(key)
 
 

@@ -40,12 +40,16 @@ class TransformFailed(RenderError):
 
 @dataclass(frozen=True)
 class Limits:
+    """The largest source a render accepts: per side and in all."""
+
     max_dimension: int = 6000
     max_pixels: int = 6000 * 6000
 
 
 @dataclass(frozen=True)
 class Rendition:
+    """Encoded output bytes with their format and pixel size."""
+
     data: bytes
     format: str
     width: int

@@ -56,11 +56,15 @@ Step = tuple[str, tuple[Any, ...]]
 
 
 class IllegalTransformation(AssetError):
+    """A transformation that is well-formed but not allowed (too large, failing)."""
+
     code = "ILLEGAL_ASSET_TRANSFORMATION"
 
 
 @dataclass(frozen=True)
 class TransformSpec:
+    """One transformation, validated and normalised: equal outputs have equal specs."""
+
     fit: str = "cover"
     width: int | None = None
     height: int | None = None
@@ -72,14 +76,17 @@ class TransformSpec:
 
     @property
     def changes_image(self) -> bool:
+        """Whether this asks for anything but the original."""
         return bool(self.width or self.height or self.quality or self.format or self.transforms)
 
     @property
     def content_type(self) -> str:
+        """The MIME type of the output (of a resolved spec)."""
         return OUTPUT_TYPES[self.format or "jpeg"]
 
     @property
     def extension(self) -> str:
+        """The file extension of the output (of a resolved spec)."""
         return {"jpeg": "jpg"}.get(self.format or "", self.format or "")
 
     def resolved(
@@ -106,6 +113,7 @@ class TransformSpec:
         )
 
     def cache_key(self) -> str:
+        """A digest of every field: the spec's part of a rendition's key."""
         canonical = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -82,6 +82,8 @@ class S3StreamFile(io.RawIOBase):
 
 
 class S3Storage(BaseS3Storage):  # type: ignore[misc]  # django-storages has no types
+    """django-storages' S3 backend, with reads that stream from one GET."""
+
     def _open(self, name: str, mode: str = "rb") -> Any:
         if "w" in mode or "+" in mode:
             return super()._open(name, mode)

@@ -23,6 +23,8 @@ IMMUTABLE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 class Freshness(enum.Enum):
+    """How a request's ``v`` compares with the file's current version."""
+
     UNVERSIONED = "unversioned"
     CURRENT = "current"
     STALE = "stale"
@@ -49,6 +51,7 @@ def content_version(file: File, preset_fingerprint: str = "") -> str:
 
 
 def freshness(query: QueryDict, file: File, preset_fingerprint: str) -> Freshness:
+    """Whether ``query`` names no version, the current one, or an older one."""
     given = query.get(PARAMETER)
     if given is None:
         return Freshness.UNVERSIONED

@@ -85,10 +85,12 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
 
 @asset_endpoint
 def no_route(request: HttpRequest, path: str = "") -> HttpResponseBase:
+    """``/assets/`` with no id: Directus's 404 ``ROUTE_NOT_FOUND``."""
     raise RouteNotFound(f"Route /assets/{path} doesn't exist.")
 
 
 def original(file: File, immutable: bool = False) -> http.Representation:
+    """A file's original bytes as a representation."""
     return http.Representation(
         content_type=file.type,
         size=file.filesize,

@@ -1,4 +1,5 @@
 import io
+import uuid
 
 import pytest
 from django.core.files.storage import storages
@@ -139,3 +140,11 @@ def test_replacing_with_identical_content_keeps_the_blob(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         file.save_content(content)
     assert stored_bytes(file) == content
+
+
+def test_a_file_can_keep_the_id_it_had_in_directus(client, db):
+    directus_id = uuid.UUID("4f1e2d3c-0000-4000-8000-00000000abcd")
+    file = File.objects.create_from(image_bytes(), filename="kept.png", id=directus_id)
+    assert File.objects.get().pk == directus_id == file.pk
+    response = client.get(f"/assets/{directus_id}")
+    assert b"".join(response.streaming_content) == image_bytes()

@@ -31,19 +31,23 @@ def _unless_missing(build: Callable[..., Any], file: Any, options: dict[str, Any
 
 @register.simple_tag
 def asset_url(file: Any, **params: Any) -> str:
+    """The asset's URL: :func:`directus_assets.links.asset_url`."""
     return str(_unless_missing(links.asset_url, file, params))
 
 
 @register.simple_tag
 def asset_srcset(file: Any, **params: Any) -> str:
+    """A ``srcset`` value: :func:`directus_assets.links.asset_srcset`."""
     return str(_unless_missing(links.asset_srcset, file, params))
 
 
 @register.simple_tag
 def asset_img(file: Any, **options: Any) -> Any:
+    """An ``<img>``: :func:`directus_assets.links.asset_img`."""
     return _unless_missing(links.asset_img, file, options)
 
 
 @register.simple_tag
 def asset_picture(file: Any, **options: Any) -> Any:
+    """A ``<picture>``: :func:`directus_assets.links.asset_picture`."""
     return _unless_missing(links.asset_picture, file, options)
