@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeAlias
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
 
@@ -27,18 +28,21 @@ def fetch(
     file_id: Any, cache_key: str, preset_key: str | None
 ) -> tuple[Rendition, str | None] | None:
     """The ready rendition (with its file) and, if asked, the preset's current fingerprint."""
-    sql, fields = _statement(connection.vendor, preset_key is not None)
+    # One look-up of this thread's connection: each through the proxy costs a context-local
+    # read, and the row's conversion would otherwise do dozens.
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _statement(db.vendor, preset_key is not None)
     params: list[Any] = [preset_key] if preset_key is not None else []
-    params += [File._meta.pk.get_db_prep_value(file_id, connection), cache_key]
-    with connection.cursor() as cursor:
+    params += [File._meta.pk.get_db_prep_value(file_id, db), cache_key]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
     rendition_fields, file_fields = fields
     split = len(rendition_fields)
-    rendition = _instance(Rendition, rendition_fields, row[:split])
-    file = _instance(File, file_fields, row[split : split + len(file_fields)])
+    rendition = _instance(db, Rendition, rendition_fields, row[:split])
+    file = _instance(db, File, file_fields, row[split : split + len(file_fields)])
     rendition.file = file
     return rendition, (row[-1] if preset_key is not None else None)
 
@@ -85,16 +89,32 @@ def _column_name(field: AnyField) -> str:
     return field.column
 
 
-@cache
-def _converters(vendor: str, model: type[Model], field: AnyField) -> tuple[Converter, ...]:
-    column = Col(model._meta.db_table, field)
-    return (*connection.ops.get_db_converters(column), *column.get_db_converters(connection))
+# Per (vendor, model): each column's value converters, and the attribute names.
+_Conversion = tuple[tuple[tuple[AnyField, tuple[Converter, ...]], ...], list[str]]
+_conversions: dict[tuple[str, type[Model]], _Conversion] = {}
 
 
-def _instance(model: type[Model], fields: Sequence[AnyField], values: Sequence[Any]) -> Any:
+def _conversion(
+    db: BaseDatabaseWrapper, model: type[Model], fields: Sequence[AnyField]
+) -> _Conversion:
+    key = (db.vendor, model)
+    if key not in _conversions:
+        converters = []
+        for field in fields:
+            column = Col(model._meta.db_table, field)
+            found = (*db.ops.get_db_converters(column), *column.get_db_converters(db))
+            converters.append((field, tuple(found)))
+        _conversions[key] = (tuple(converters), [f.attname for f in fields])
+    return _conversions[key]
+
+
+def _instance(
+    db: BaseDatabaseWrapper, model: type[Model], fields: Sequence[AnyField], values: Sequence[Any]
+) -> Any:
+    converters, attnames = _conversion(db, model, fields)
     converted = []
-    for field, value in zip(fields, values, strict=True):
-        for convert in _converters(connection.vendor, model, field):
-            value = convert(value, field, connection)
+    for (field, field_converters), value in zip(converters, values, strict=True):
+        for convert in field_converters:
+            value = convert(value, field, db)
         converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    return model.from_db(db.alias, attnames, converted)

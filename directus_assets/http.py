@@ -31,6 +31,12 @@ from .errors import Forbidden, PreconditionFailed, RangeNotSatisfiable
 from .versions import IMMUTABLE_MAX_AGE
 
 ByteRange = tuple[int, int]  # first and last byte, inclusive
+_PRECONDITION_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,8 @@ def _if_range_matches(if_range: str | None, representation: Representation) -> b
 def _precondition_response(
     request: HttpRequest, representation: Representation, common: Mapping[str, str]
 ) -> HttpResponseBase | None:
+    if not any(header in request.META for header in _PRECONDITION_HEADERS):
+        return None  # the common case, and a hot path: no response to build and discard
     template = HttpResponse()
     _apply(template, common)
     response = get_conditional_response(

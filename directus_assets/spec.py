@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from django.http import QueryDict
@@ -114,8 +115,14 @@ class TransformSpec:
 
     def cache_key(self) -> str:
         """A digest of every field: the spec's part of a rendition's key."""
-        canonical = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return _digest(self)
+
+
+@lru_cache(maxsize=4096)
+def _digest(spec: TransformSpec) -> str:
+    # Every cache hit needs it, and a site asks for the same few specs over and over.
+    canonical = json.dumps(asdict(spec), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _negotiated_format(accept: str) -> str | None:
