@@ -83,6 +83,9 @@ def http_part(scratch: Path, seconds: int, cold_count: int) -> dict[str, Any]:
         minimal = servers.enter_context(
             _running(http_bench.gunicorn("bench.minimal_wsgi:application", env, scratch / "m.log"))
         )
+        floor = servers.enter_context(
+            _running(http_bench.gunicorn("bench.django_floor:application", env, scratch / "f.log"))
+        )
         static = servers.enter_context(
             _running(http_bench.nginx(local / "media", scratch / "nginx"))
         )
@@ -100,6 +103,7 @@ def http_part(scratch: Path, seconds: int, cold_count: int) -> dict[str, Any]:
         results["minimal_hit_1"] = http_bench.wrk(f"{minimal.url}/{thumbnail}", 1, seconds)
         results["minimal_hit_8"] = http_bench.wrk(f"{minimal.url}/{thumbnail}", 8, seconds)
         results["minimal_200k_8"] = http_bench.wrk(f"{minimal.url}/{small}", 8, seconds)
+        results["django_floor_hit_8"] = http_bench.wrk(f"{floor.url}/{thumbnail}", 8, seconds)
         results["nginx_hit_8"] = http_bench.wrk(f"{static.url}/{thumbnail}", 8, seconds)
         results["nginx_200k_8"] = http_bench.wrk(f"{static.url}/{small}", 8, seconds)
         results["cold_render_ms"] = http_bench.cold_render_ms(
@@ -249,6 +253,7 @@ def table(results: dict[str, Any]) -> str:
         "minimal_hit_1",
         "minimal_hit_8",
         "minimal_200k_8",
+        "django_floor_hit_8",
         "nginx_hit_8",
         "nginx_200k_8",
     ):
@@ -256,6 +261,11 @@ def table(results: dict[str, Any]) -> str:
     for key, run in results["s3"].items():
         lines.append(_load_row(f"S3 {key}", run))
     lines += [
+        "",
+        f"Django alone (no middleware, no database: bench/django_floor.py) reaches "
+        f"{_rate(http, 'django_floor_hit_8') / _rate(http, 'minimal_hit_8'):.2f} of the "
+        f"minimal WSGI ceiling; a cached hit on the example site reaches "
+        f"{_rate(http, 'hit_8') / _rate(http, 'django_floor_hit_8'):.2f} of Django alone.",
         "",
         f"cold render over HTTP: {http['cold_render_ms']:.1f} ms median; "
         f"queries per cached hit: {http['dataset']['queries_per_hit']}; "
@@ -265,6 +275,11 @@ def table(results: dict[str, Any]) -> str:
         f"500 MB file {http['stream_500m']['peak_mib']:.0f} MiB",
     ]
     return "\n".join(lines)
+
+
+def _rate(http: dict[str, Any], key: str) -> float:
+    rate: float = http[key]["requests_per_second"]
+    return rate
 
 
 def _load_row(label: str, run: dict[str, float]) -> str:
