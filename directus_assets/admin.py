@@ -16,7 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from . import pregenerate, thumbnails
-from .errors import AssetError, error_response
+from .access import check_access
+from .errors import AssetError, Forbidden, error_response
 from .models import PRESET_FIELDS, File, Rendition, ThumbnailPreset
 from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, build_spec
 
@@ -219,7 +220,7 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
     def preview_view(self, request: HttpRequest) -> HttpResponse:
         """The values on screen applied to a file, rendered without touching the cache."""
         if not self.has_view_permission(request):
-            return error_response(403, "FORBIDDEN", "You don't have permission to access this.")
+            return Forbidden().response()
         file_id = _uuid_or_none(request.GET.get("file"))
         file = File.objects.filter(pk=file_id).first() if file_id else None
         if file is None or file.type not in TRANSFORMABLE_TYPES:
@@ -229,6 +230,7 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
             return error_response(400, "INVALID_QUERY", _first_error(form))
         values = {name: form.cleaned_data[name] for name in PRESET_FIELDS}
         try:
+            check_access(request, file)  # a private file only for those who may see it
             spec = build_spec(values).resolved(file.type, "", file.focal_point)
             rendered = thumbnails.render_file(file, spec)
         except AssetError as error:

@@ -2,6 +2,7 @@
 preset's output, and the bulk actions that make or clear thumbnails."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.storage import storages
 
 from directus_assets.models import File, Rendition, ThumbnailPreset
@@ -101,3 +102,17 @@ def test_bulk_actions_make_and_clear_thumbnails(
     assert list(Rendition.objects.values_list("file_id", flat=True)) == [other.pk]
     assert not any(storages["default"].exists(name) for name in names)
     assert File.objects.count() == 2
+
+
+def test_the_preview_of_a_private_file_needs_its_permission(client, django_user_model, photo):
+    photo.private = True
+    photo.save()
+    editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="view_thumbnailpreset"))
+    client.force_login(editor)
+    assert preview(client, photo, width="10").status_code == 403
+    editor.user_permissions.add(Permission.objects.get(codename="view_file"))
+    editor = django_user_model.objects.get(pk=editor.pk)  # permissions are cached per object
+    client.force_login(editor)
+    response = preview(client, photo, width="10")
+    assert (response.status_code, decode(response.content).width) == (200, 10)
