@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
@@ -42,6 +42,18 @@ _MARKUP_OPTIONS = ("alt", "srcset", "sizes", "loading", "formats")
 _QUERY_NAMES = {*TRANSFORM_PARAMETERS, "download"}
 
 
+class _Presets:
+    """Preset values read once per tag, however many candidates and formats it makes."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Mapping[str, Any] | None] = {}
+
+    def __call__(self, key: str) -> Mapping[str, Any] | None:
+        if key not in self._found:
+            self._found[key] = ThumbnailPreset.objects.values_for_key(key)
+        return self._found[key]
+
+
 @dataclass(frozen=True)
 class Asset:
     """One file with one set of parameters, validated: what a URL or a tag is made from."""
@@ -49,6 +61,7 @@ class Asset:
     file: File
     params: Mapping[str, str]
     parsed: AssetQuery
+    presets: _Presets = field(default_factory=_Presets, compare=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -72,20 +85,24 @@ class Asset:
 
     def with_params(self, **changes: Any) -> Asset:
         """The same file with some parameters changed (``None`` removes one)."""
-        return asset(self.file, **{**self.params, **changes})
+        return _validated(self.file, {**self.params, **changes}, self.presets)
 
 
 def asset(file: FileLike, **params: Any) -> Asset:
     """Validate ``params`` for ``file`` (a File or its id); raises ``ValueError`` if bad."""
     target = file if isinstance(file, File) else File.objects.get(pk=file)
+    return _validated(target, params, _Presets())
+
+
+def _validated(file: File, params: Mapping[str, Any], presets: _Presets) -> Asset:
     query = _query_params(params)
     given = QueryDict(mutable=True)
     given.update(query)
     try:
-        parsed = parse_asset_query(given, ThumbnailPreset.objects.values_for_key)
+        parsed = parse_asset_query(given, presets)
     except AssetError as error:
         raise ValueError(error.message) from None
-    return Asset(target, query, parsed)
+    return Asset(file, query, parsed, presets)
 
 
 def asset_url(file: FileLike, **params: Any) -> str:

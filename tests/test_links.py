@@ -144,3 +144,9 @@ def test_asset_picture_offers_each_format_in_order(client, photo):
         assert response["Content-Type"] == expected and image.width == 120
     response, image = served(client, tags[3][1]["src"])
     assert response["Content-Type"] == "image/jpeg" and image.width == 120
+
+
+def test_a_tag_reads_its_preset_once(photo, django_assert_num_queries):
+    ThumbnailPreset.objects.create(key="card", width=120, height=90, fit="cover")
+    with django_assert_num_queries(1):
+        asset_picture(photo, key="card", formats="avif,webp", srcset="1x,2x")
