@@ -166,3 +166,26 @@ def test_the_asset_widget_shows_the_chosen_file(page):
     chosen = page.input_value("#id_cover")
     assert preview.get_attribute("src") == f"/assets/{chosen}?key=system-small-cover"
     assert loaded_size(preview) == (64, 64)
+
+
+def test_the_asset_widget_uploads_a_new_file_in_a_popup(page, tmp_path):
+    log_in(page)
+    page.goto("/admin/demo/article/add/")
+    upload = tmp_path / "fresh.png"
+    upload.write_bytes(encode(bands((90, 60)), "PNG"))
+    with page.expect_popup() as opened:
+        page.click("#add_id_cover")
+    popup = opened.value
+    popup.set_input_files("#id_upload", str(upload))
+    popup.click("input[name=_save]")
+    popup.wait_for_event("close")
+    chosen = page.input_value("#id_cover")
+    assert page.locator("#id_cover option:checked").inner_text() == "fresh.png"
+    preview = page.locator(".directus-assets-choice-preview")
+    page.wait_for_function(
+        "([image, chosen]) => image.getAttribute('src').includes(chosen)",
+        arg=[preview.element_handle(), chosen],
+    )
+    assert loaded_size(preview) == (64, 64)
+    # The admin's own links beside the choice still follow it.
+    assert chosen in page.get_attribute("#change_id_cover", "href")

@@ -45,7 +45,7 @@ def test_the_form_saves_the_choice(photo):
 
 def test_the_admin_wraps_it_with_add_and_change_links(admin_client, photo):
     page = admin_client.get("/admin/demo/article/add/").content.decode()
-    assert 'class="directus-assets-choice"' in page
+    assert 'class="directus-assets-choice-preview"' in page
     assert 'id="add_id_cover"' in page and "/admin/directus_assets/file/add/" in page
 
 
