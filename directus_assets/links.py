@@ -152,9 +152,9 @@ def asset_picture(file: FileLike, **options: Any) -> SafeString:
     fallback = asset(file, **params)
     sources = []
     for output in _names(markup.get("formats") or "avif,webp"):
-        candidate = fallback.with_params(format=output)
+        candidate = fallback.with_params(format=_output_format(output))
         srcset = _srcset_for(candidate, markup.get("srcset")) or candidate.url
-        sources.append((OUTPUT_TYPES[_output_format(output)], srcset, markup.get("sizes")))
+        sources.append((candidate.parsed.spec.content_type, srcset, markup.get("sizes")))
     source_tags = format_html_join(
         "",
         '<source type="{}" srcset="{}"{}>',
@@ -287,4 +287,8 @@ def _numbers(value: Iterable[Any] | str) -> list[float]:
 
 
 def _output_format(name: str) -> str:
-    return {"jpg": "jpeg"}.get(name, name)
+    output = {"jpg": "jpeg"}.get(name, name)
+    if output not in OUTPUT_TYPES:
+        choices = ", ".join(sorted(OUTPUT_TYPES))
+        raise ValueError(f'"{name}" is not an output format for <source>; use one of {choices}.')
+    return output
