@@ -22,6 +22,20 @@ from .models import PRESET_FIELDS, File, Rendition, ThumbnailPreset
 from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, build_spec
 
 PREVIEW_SIZE = 64
+# What the change form shows about the stored content, read-only.
+STORED_FILE_FIELDS = (
+    "id",
+    "type",
+    "size",
+    "dimensions",
+    "storage",
+    "filename_disk",
+    "checksum",
+    "uploaded_by",
+    "uploaded_on",
+    "modified_on",
+    "metadata",
+)
 
 
 def asset_path(file: File, **query: str) -> str:
@@ -76,22 +90,7 @@ class FileAdmin(admin.ModelAdmin):
     actions = ("pregenerate_thumbnails", "clear_thumbnails")
     search_fields = ("title", "filename_download", "description", "type", "=checksum")
     date_hierarchy = "uploaded_on"
-    readonly_fields = (
-        "preview",
-        "id",
-        "type",
-        "size",
-        "dimensions",
-        "storage",
-        "filename_disk",
-        "checksum",
-        "uploaded_by",
-        "uploaded_on",
-        "modified_on",
-        "metadata",
-        "focal_point_picker",
-        "preset_links",
-    )
+    readonly_fields = ("preview", *STORED_FILE_FIELDS, "focal_point_picker", "preset_links")
 
     class Media:
         js = ("directus_assets/focal_point.js",)
@@ -105,7 +104,7 @@ class FileAdmin(admin.ModelAdmin):
             (None, {"fields": ("preview", *editable)}),
             ("Focal point", {"fields": ("focal_point_picker", "focal_point_x", "focal_point_y")}),
             ("Thumbnails", {"fields": ("preset_links",)}),
-            ("Stored file", {"fields": self.readonly_fields[1:12]}),
+            ("Stored file", {"fields": STORED_FILE_FIELDS}),
         ]
 
     def save_model(self, request: HttpRequest, obj: File, form: Any, change: bool) -> None:
