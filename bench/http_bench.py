@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.servers import LOOPBACK, free_port, stop, wait_until
+from tests.servers import LOOPBACK, free_port, launch, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -52,11 +52,14 @@ def gunicorn(app: str, env: dict[str, str], log: Path) -> Server:
         "--log-level",
         "warning",
     ]
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
-        )
-    wait_until(lambda: _answers(port), f"gunicorn {app}", process, log)
+    process = launch(
+        command,
+        log,
+        lambda: _answers(port),
+        f"gunicorn {app}",
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
     return Server(f"http://{LOOPBACK}:{port}", process)
 
 
@@ -82,14 +85,12 @@ http {{
 }}
 """
     )
-    log = scratch / "nginx.out"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            ["nginx", "-c", str(config), "-p", str(scratch), "-g", "daemon off;"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    wait_until(lambda: _answers(port), "nginx", process, log)
+    process = launch(
+        ["nginx", "-c", str(config), "-p", str(scratch), "-g", "daemon off;"],
+        scratch / "nginx.out",
+        lambda: _answers(port),
+        "nginx",
+    )
     return Server(f"http://{LOOPBACK}:{port}", process)
 
 

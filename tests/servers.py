@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 LOOPBACK = "127.0.0.1"
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -39,6 +40,16 @@ def wait_until(ready: Callable[[], bool], what: str, process: subprocess.Popen, 
         time.sleep(0.2)
     stop(process)
     raise RuntimeError(f"{what} did not start within 60 s:\n{log.read_text()[-3000:]}")
+
+
+def launch(
+    command: list[str], log: Path, ready: Callable[[], bool], what: str, **popen: Any
+) -> subprocess.Popen:
+    """Start ``command`` with its output in ``log``; return once ``ready()`` holds."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, **popen)
+    wait_until(ready, what, process, log)
+    return process
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -90,41 +101,49 @@ class SeaweedFS:
             "-s3.port.lance=0",
             *(f"-{flag}={port}" for flag, port in ports.items()),
         ]
-        log = directory / "weed.log"
-        with log.open("ab") as output:
-            process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-        server = cls(f"http://{LOOPBACK}:{s3_port}", process, directory, ports)
-        wait_until(server._bucket_ready, "SeaweedFS", process, log)
-        return server
+        endpoint = f"http://{LOOPBACK}:{s3_port}"
+        process = launch(
+            command, directory / "weed.log", lambda: _bucket_ready(endpoint), "SeaweedFS"
+        )
+        return cls(endpoint, process, directory, ports)
 
     def client(self):  # type: ignore[no-untyped-def]
-        import boto3
-
-        return boto3.client("s3", region_name="us-east-1", **self.credentials())
+        return _s3_client(self.endpoint)
 
     def credentials(self) -> dict[str, str]:
-        return {
-            "endpoint_url": self.endpoint,
-            "aws_access_key_id": "directus-assets-test",
-            "aws_secret_access_key": "directus-assets-test",
-        }
+        return _credentials(self.endpoint)
 
     def restart(self) -> SeaweedFS:
         """The same server again: same ports, same data."""
         stop(self.process)
         return SeaweedFS.start(self.directory, self.ports)
 
-    def _bucket_ready(self) -> bool:
-        from botocore.exceptions import ClientError
 
-        client = self.client()
-        try:
-            client.create_bucket(Bucket="assets")
-        except ClientError as error:  # a restarted server keeps its bucket
-            if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
-                raise
-        client.put_object(Bucket="assets", Key="probe", Body=b"ok")
-        return client.get_object(Bucket="assets", Key="probe")["Body"].read() == b"ok"
+def _credentials(endpoint: str) -> dict[str, str]:
+    return {
+        "endpoint_url": endpoint,
+        "aws_access_key_id": "directus-assets-test",
+        "aws_secret_access_key": "directus-assets-test",
+    }
+
+
+def _s3_client(endpoint: str):  # type: ignore[no-untyped-def]
+    import boto3
+
+    return boto3.client("s3", region_name="us-east-1", **_credentials(endpoint))
+
+
+def _bucket_ready(endpoint: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    client = _s3_client(endpoint)
+    try:
+        client.create_bucket(Bucket="assets")
+    except ClientError as error:  # a restarted server keeps its bucket
+        if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+            raise
+    client.put_object(Bucket="assets", Key="probe", Body=b"ok")
+    return client.get_object(Bucket="assets", Key="probe")["Body"].read() == b"ok"
 
 
 @dataclass
@@ -153,39 +172,31 @@ class PostgreSQL:
             capture_output=True,
         )
         port = free_port()
-        log = directory / "postgres.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [
-                    *as_postgres,
-                    str(POSTGRES_BIN / "postgres"),
-                    "-D",
-                    str(data),
-                    "-p",
-                    str(port),
-                    "-h",
-                    LOOPBACK,
-                    "-k",
-                    str(directory),
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "synchronous_commit=off",
-                    "-c",
-                    "full_page_writes=off",
-                ],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        server = cls(port, process)
-        wait_until(server._accepts_connections, "PostgreSQL", process, log)
-        return server
-
-    def _accepts_connections(self) -> bool:
-        import psycopg
-
-        with psycopg.connect(host=LOOPBACK, port=self.port, user="postgres", dbname="postgres"):
-            return True
+        command = [
+            *as_postgres,
+            str(POSTGRES_BIN / "postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(port),
+            "-h",
+            LOOPBACK,
+            "-k",
+            str(directory),
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+        ]
+        process = launch(
+            command,
+            directory / "postgres.log",
+            lambda: _accepts_connections(port),
+            "PostgreSQL",
+        )
+        return cls(port, process)
 
     def settings(self) -> dict[str, object]:
         return {
@@ -195,6 +206,13 @@ class PostgreSQL:
             "HOST": LOOPBACK,
             "PORT": self.port,
         }
+
+
+def _accepts_connections(port: int) -> bool:
+    import psycopg
+
+    with psycopg.connect(host=LOOPBACK, port=port, user="postgres", dbname="postgres"):
+        return True
 
 
 def _as_postgres_user(directory: Path) -> list[str]:
@@ -228,16 +246,14 @@ class DemoSite:
                 capture_output=True,
             )
         port = free_port()
-        log = directory / "runserver.log"
-        with log.open("ab") as output:
-            process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload"],
-                cwd=root,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        wait_until(lambda: _serves(port), "the demo server", process, log)
+        process = launch(
+            [sys.executable, "manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload"],
+            directory / "runserver.log",
+            lambda: _serves(port),
+            "the demo server",
+            cwd=root,
+            env=env,
+        )
         return cls(f"http://{LOOPBACK}:{port}", process)
 
 
