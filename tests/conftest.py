@@ -81,6 +81,11 @@ def media_storage(settings: Any, tmp_path: Path) -> Path:
     return location
 
 
+def body(response: Any) -> bytes:
+    """A test client response's bytes, whether it was streamed or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def image_bytes(
     size: tuple[int, int] = (120, 80),
     format: str = "PNG",

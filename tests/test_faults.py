@@ -6,7 +6,7 @@ from botocore.config import Config
 from django.db import OperationalError, connection
 
 from directus_assets.models import File, Rendition
-from tests.conftest import s3_storage_settings
+from tests.conftest import body, s3_storage_settings
 from tests.images import bands, decode, encode
 from tests.servers import SeaweedFS, stop
 
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def get(client, url):
     response = client.get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
+    return response, body(response)
 
 
 def assert_unavailable(response):

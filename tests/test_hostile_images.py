@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from tests.conftest import body
 from tests.images import bands, decode, encode, png_claiming
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +59,10 @@ def test_each_gets_a_thumbnail_or_a_clear_4xx(client, make_file, name, query):
     content, expected = CORPUS[name]
     file = make_file(content, filename="upload.img")
     response = client.get(f"/assets/{file.pk}?{query}")
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    assert response.status_code == expected, body[:300]
+    data = body(response)
+    assert response.status_code == expected, data[:300]
     if expected == 200:
-        image = decode(body)
+        image = decode(data)
         assert 1 <= image.width <= 50 or "quality" in query
         assert image.format in ("JPEG", "PNG", "WEBP")
     else:

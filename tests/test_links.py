@@ -7,6 +7,7 @@ import pytest
 
 from directus_assets.links import asset_img, asset_picture, asset_size, asset_srcset, asset_url
 from directus_assets.models import ThumbnailPreset
+from tests.conftest import body
 from tests.images import bands, decode, encode
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,7 @@ class Tags(HTMLParser):
 def served(client, url):
     response = client.get(url)
     assert response.status_code == 200, (url, response.content[:200])
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, decode(body)
+    return response, decode(body(response))
 
 
 def candidates(srcset):

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import storages
 from django.utils.http import http_date
 
-from tests.conftest import image_bytes
+from tests.conftest import body, image_bytes
 from tests.expected import FORBIDDEN
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,6 @@ def photo(make_file):
 
 def url(file, suffix=""):
     return f"/assets/{file.pk}{suffix}"
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_get_streams_the_exact_imported_bytes_with_headers(client, photo):

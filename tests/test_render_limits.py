@@ -9,6 +9,7 @@ from django.test import Client
 
 from directus_assets import thumbnails
 from directus_assets.models import Rendition
+from tests.conftest import body
 from tests.images import bands, encode
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,8 +22,7 @@ def photo(make_file):
 
 def get(path):
     response = Client().get(path)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
+    return response, body(response)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from directus_assets.signing import signed_url
+from tests.conftest import body
 from tests.images import bands, decode, encode
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +18,7 @@ def secret(make_file):
 
 def fetch(client, url):
     response = client.get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response.status_code, body
+    return response.status_code, body(response)
 
 
 def with_query(url, **changes):

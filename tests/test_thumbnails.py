@@ -3,6 +3,7 @@
 import pytest
 
 from directus_assets.models import ThumbnailPreset
+from tests.conftest import body
 from tests.images import BLUE, GREEN, RED, bands, decode, encode, near
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,7 @@ def photo(make_file):
 
 def get(client, file, query, **headers):
     response = client.get(f"/assets/{file.pk}?{query}", headers=headers)
-    data = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, data
+    return response, body(response)
 
 
 def test_a_thumbnail_with_its_own_headers(client, photo):

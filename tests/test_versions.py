@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from directus_assets.links import asset_url
 from directus_assets.models import Rendition, ThumbnailPreset
 from directus_assets.signing import signed_url
+from tests.conftest import body
 from tests.images import bands, decode, encode
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +18,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 def get(client, url):
     response = client.get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
+    return response, body(response)
 
 
 def query_of(url):
