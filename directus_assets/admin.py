@@ -3,7 +3,6 @@ thumbnail presets (inline editing, a live preview on a chosen file)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -16,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from . import pregenerate, thumbnails
-from .access import check_access
+from .access import check_access, file_pk
 from .errors import AssetError, Forbidden, error_response
 from .models import PRESET_FIELDS, File, Rendition, ThumbnailPreset
 from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, build_spec
@@ -220,8 +219,10 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
         """The values on screen applied to a file, rendered without touching the cache."""
         if not self.has_view_permission(request):
             return Forbidden().response()
-        file_id = _uuid_or_none(request.GET.get("file"))
-        file = File.objects.filter(pk=file_id).first() if file_id else None
+        try:
+            file = File.objects.filter(pk=file_pk(request.GET.get("file", ""))).first()
+        except Forbidden:  # not a file id at all
+            file = None
         if file is None or file.type not in TRANSFORMABLE_TYPES:
             return error_response(400, "INVALID_QUERY", "Choose an image to preview on.")
         form = PresetPreviewForm(_preset_form_data(request))
@@ -266,13 +267,6 @@ def _image_files() -> QuerySet[File]:
 
 def _sample_file() -> File | None:
     return _image_files().first()
-
-
-def _uuid_or_none(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None
 
 
 def _preset_form_data(request: HttpRequest) -> dict[str, Any]:

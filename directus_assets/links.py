@@ -26,6 +26,7 @@ from .geometry import Size
 from .models import File, ThumbnailPreset
 from .render import planned_size
 from .spec import (
+    FIELD_NAMES,
     OUTPUT_TYPES,
     TRANSFORM_PARAMETERS,
     TRANSFORMABLE_TYPES,
@@ -36,7 +37,7 @@ from .versions import PARAMETER as VERSION_PARAMETER
 from .versions import content_version
 
 FileLike = File | uuid.UUID | str
-_PYTHON_NAMES = {"without_enlargement": "withoutEnlargement"}
+_PYTHON_NAMES = {field: name for name, field in FIELD_NAMES.items()}
 # Keywords of asset_img/asset_picture that are not transformation parameters.
 _MARKUP_OPTIONS = ("alt", "srcset", "sizes", "loading", "formats")
 _QUERY_NAMES = {*TRANSFORM_PARAMETERS, "download"}

@@ -204,7 +204,7 @@ def _check_mode(mode: str, key: str | None, adhoc: dict[str, str]) -> None:
 def _parse_values(given: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, raw in given.items():
-        values[_FIELD_NAMES.get(name, name)] = _PARSERS[name](name, raw)
+        values[FIELD_NAMES.get(name, name)] = _PARSERS[name](name, raw)
     return values
 
 
@@ -392,4 +392,5 @@ _PARSERS: dict[str, Any] = {
     "focal_point_x": _parse_coordinate,
     "focal_point_y": _parse_coordinate,
 }
-_FIELD_NAMES = {"withoutEnlargement": "without_enlargement"}
+# Query parameters whose spec field is spelled differently.
+FIELD_NAMES = {"withoutEnlargement": "without_enlargement"}
