@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 
 from . import pregenerate, thumbnails
 from .access import check_access, file_pk
 from .errors import AssetError, Forbidden, error_response
+from .links import asset_path
 from .models import PRESET_FIELDS, File, Rendition, ThumbnailPreset
 from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, build_spec
 
@@ -35,11 +35,6 @@ STORED_FILE_FIELDS = (
     "modified_on",
     "metadata",
 )
-
-
-def asset_path(file: File, **query: str) -> str:
-    url = reverse("directus_assets:asset", args=[file.pk])
-    return f"{url}?{urlencode(query)}" if query else url
 
 
 def image_tag(src: str, size: int) -> str:
@@ -120,14 +115,14 @@ class FileAdmin(admin.ModelAdmin):
     def thumbnail(self, file: File) -> str:
         if not file.is_image:
             return ""
-        return image_tag(asset_path(file, key="system-small-cover"), PREVIEW_SIZE)
+        return image_tag(asset_path(file.pk, {"key": "system-small-cover"}), PREVIEW_SIZE)
 
     @admin.display(description="Preview")
     def preview(self, file: File) -> str:
         if not file.is_image:
-            return format_html('<a href="{}">{}</a>', asset_path(file), file.filename_download)
-        preview = image_tag(asset_path(file, key="system-medium-contain"), 300)
-        return format_html('<a href="{}">{}</a>', asset_path(file), preview)
+            return format_html('<a href="{}">{}</a>', asset_path(file.pk), file.filename_download)
+        preview = image_tag(asset_path(file.pk, {"key": "system-medium-contain"}), 300)
+        return format_html('<a href="{}">{}</a>', asset_path(file.pk), preview)
 
     @admin.display(description="Click the image to set the point cover crops keep")
     def focal_point_picker(self, file: File) -> str:
@@ -138,7 +133,7 @@ class FileAdmin(admin.ModelAdmin):
             '<span class="directus-assets-focal-marker" hidden></span></div>',
             file.width,
             file.height,
-            image_tag(asset_path(file, key="system-large-contain"), 400),
+            image_tag(asset_path(file.pk, {"key": "system-large-contain"}), 400),
         )
 
     @admin.display(description="Each preset's output")
@@ -151,7 +146,7 @@ class FileAdmin(admin.ModelAdmin):
             format_html_join(
                 "",
                 '<li><a href="{}" target="_blank">{}</a></li>',
-                ((asset_path(file, key=key), key) for key in keys),
+                ((asset_path(file.pk, {"key": key}), key) for key in keys),
             ),
         )
 
@@ -241,7 +236,7 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
     @admin.display(description="Sample")
     def sample(self, preset: ThumbnailPreset) -> str:
         file = _sample_file()
-        return image_tag(asset_path(file, key=preset.key), PREVIEW_SIZE) if file else ""
+        return image_tag(asset_path(file.pk, {"key": preset.key}), PREVIEW_SIZE) if file else ""
 
     @admin.display(description="Live preview")
     def preview(self, preset: ThumbnailPreset) -> str:

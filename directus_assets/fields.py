@@ -11,7 +11,8 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.urls import reverse
+
+from .links import asset_path
 
 PREVIEW_PRESET = "system-small-cover"
 
@@ -29,8 +30,7 @@ class AssetWidget(forms.Select):
         context = super().get_context(name, value, attrs)
         # The endpoint's URL with a placeholder id, for the script to fill in on change.
         placeholder = "00000000-0000-0000-0000-000000000000"
-        base = reverse("directus_assets:asset", args=[placeholder])
-        context["widget"]["preview_template"] = f"{base}?key={PREVIEW_PRESET}"
+        context["widget"]["preview_template"] = asset_path(placeholder, {"key": PREVIEW_PRESET})
         context["widget"]["placeholder"] = placeholder
         chosen = value[0] if isinstance(value, list | tuple) and value else value
         context["widget"]["preview_url"] = (

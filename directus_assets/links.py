@@ -19,6 +19,7 @@ from typing import Any
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from .errors import AssetError
@@ -67,10 +68,7 @@ class Asset:
     @property
     def url(self) -> str:
         version = content_version(self.file, self.parsed.preset_fingerprint)
-        query = {**self.params, VERSION_PARAMETER: version}
-        encoded = QueryDict(mutable=True)
-        encoded.update(query)
-        return f"{reverse('directus_assets:asset', args=[self.file.pk])}?{encoded.urlencode()}"
+        return asset_path(self.file.pk, {**self.params, VERSION_PARAMETER: version})
 
     @property
     def size(self) -> Size | None:
@@ -87,6 +85,12 @@ class Asset:
     def with_params(self, **changes: Any) -> Asset:
         """The same file with some parameters changed (``None`` removes one)."""
         return _validated(self.file, {**self.params, **changes}, self.presets)
+
+
+def asset_path(file_id: Any, query: Mapping[str, str] | None = None) -> str:
+    """``/assets/<id>``, with ``query`` encoded: the one place the app spells its URLs."""
+    path = reverse("directus_assets:asset", args=[file_id])
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def asset(file: FileLike, **params: Any) -> Asset:

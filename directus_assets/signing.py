@@ -12,10 +12,10 @@ from typing import Any
 
 from django.core import signing
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from .conf import app_settings
+from .links import asset_path
 
 _SALT = "directus_assets.signed-url"
 
@@ -31,7 +31,7 @@ def signed_url(file: Any, *, expires_in: int | None = None, **params: Any) -> st
     query = {name: str(value) for name, value in params.items()}
     query["expires"] = str(int(time.time()) + lifetime)
     query["token"] = _signature(file_id, query)
-    return f"{reverse('directus_assets:asset', args=[file_id])}?{urlencode(query)}"
+    return asset_path(file_id, query)
 
 
 def verify(file_id: Any, query: QueryDict) -> bool:
