@@ -181,10 +181,10 @@ def fetch_or_render(
         pause = min(pause * 2, _LONGEST_POLL)
 
 
-def is_ready(file: File, spec: TransformSpec) -> bool:
-    """Whether the rendition of ``file`` for a resolved ``spec`` is stored."""
+def find_ready(file: File, spec: TransformSpec) -> Rendition | None:
+    """The stored rendition of ``file`` for a resolved ``spec``, if there is one."""
     key = rendition_key(file, spec)
-    return Rendition.objects.filter(file=file, cache_key=key, ready=True).exists()
+    return Rendition.objects.filter(file=file, cache_key=key, ready=True).first()
 
 
 def _claim(

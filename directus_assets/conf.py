@@ -34,26 +34,47 @@ DEFAULTS: dict[str, Any] = {
     # "all" (ad-hoc parameters and presets), "presets" (preset keys only) or "none"
     # (only the system-* keys).
     "TRANSFORM_MODE": "all",
-    # Largest width or height a request may ask for, and a source may have
-    # (Directus's ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION).
+    # Largest width or height of a source, of the output and of every image made on the way
+    # (Directus's ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION), checked before anything is decoded.
     "MAX_DIMENSION": 6000,
-    # Largest source, in pixels, that is decoded at all: a guard against decompression bombs.
+    # Largest source, output or image made on the way, in pixels: a guard against
+    # decompression bombs and giant outputs alike.
     "MAX_PIXELS": 6000 * 6000,
+    # Most memory one render may need, in bytes, as worked out from the image header and
+    # the transformation before decoding (directus_assets.budget); more is refused with 400.
+    "MAX_RENDER_MEMORY": 256 * 1024 * 1024,
     # Most operations in one ``transforms`` list (Directus's ASSETS_TRANSFORM_MAX_OPERATIONS).
     "MAX_OPERATIONS": 5,
     # STORAGES alias for thumbnails; None keeps each thumbnail in its original's storage.
     "THUMBNAIL_STORAGE": None,
     # Folder (inside that storage) for thumbnails.
     "THUMBNAILS_PATH": "thumbnails",
-    # Renders at once in one process (more wait for a slot)...
-    "MAX_CONCURRENT_RENDERS": 4,
+    # Renders at once in one server process, each in a process of its own (more wait for a
+    # slot)...
+    "MAX_CONCURRENT_RENDERS": 2,
     # ...and renders that may wait for one; beyond them, 503 with Retry-After (as Directus's
     # ASSETS_TRANSFORM_MAX_CONCURRENT, which bounds sharp's queue). A page that shows many
     # new thumbnails at once waits a moment instead of showing broken images.
     "MAX_QUEUED_RENDERS": 32,
-    # Seconds one render may take before its request gets 503 and its claim is dropped
-    # (Directus's ASSETS_TRANSFORM_TIMEOUT).
+    # Seconds a render may take, waiting for a slot included, before its process is killed,
+    # its request gets 503 and its claim is dropped (Directus's ASSETS_TRANSFORM_TIMEOUT).
     "RENDER_TIME_LIMIT": 10,
+    # Seconds a thumbnail that failed or took too long is answered with the same error at
+    # once, without trying again: replaying an expensive URL costs nothing.
+    "FAILED_RENDER_TTL": 60,
+    # Renders one client may cause, as django-ratelimit's rate ("60/m"); None turns it off.
+    # Cached thumbnails and originals never count. Over it: 429 REQUESTS_EXCEEDED.
+    "RENDER_RATE_LIMIT": "60/m",
+    # Who "one client" is: a django-ratelimit key ("ip", "user_or_ip", "header:x-real-ip" or
+    # a dotted path). Behind a proxy, set Django's RATELIMIT_IP_META_KEY too.
+    "RATE_LIMIT_KEY": "ip",
+    # Ad-hoc thumbnails (not a preset's) stored per file; past it, new ones are made and
+    # served but not stored, so query strings cannot fill the storage.
+    "MAX_ADHOC_RENDITIONS_PER_FILE": 100,
+    # Django cache alias that remembers failed renders (and django-ratelimit's counters use
+    # RATELIMIT_USE_CACHE). A shared cache (Redis, Memcached, database) shares them between
+    # server processes; the default local-memory cache keeps them per process.
+    "CACHE": "default",
     # Seconds a request waits for a thumbnail another worker is rendering before a 503.
     "RENDER_WAIT_TIMEOUT": 30,
     # Seconds after which a claimed render counts as dead (its worker crashed or hung) and

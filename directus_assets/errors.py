@@ -78,6 +78,18 @@ class ServiceUnavailable(AssetError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class RenderTimedOut(ServiceUnavailable):
+    """A render did not finish within RENDER_TIME_LIMIT and was stopped."""
+
+    def __init__(self) -> None:
+        super().__init__("Making this thumbnail took too long.", headers={"Retry-After": "5"})
+
+
+class TooManyRequests(AssetError):
+    status = 429
+    code = "REQUESTS_EXCEEDED"
+
+
 class RouteNotFound(AssetError):
     status = 404
     code = "ROUTE_NOT_FOUND"

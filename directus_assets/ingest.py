@@ -26,8 +26,8 @@ from .sniff import SNIFF_BYTES, sniff_type
 Source = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
 
 MAX_FILENAME_LENGTH = 255
-_EXIF_ORIENTATION = 0x0112
-_TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
+EXIF_ORIENTATION = 0x0112
+TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -98,14 +98,32 @@ def _read_image_header(fileobj: IO[bytes]) -> tuple[int | None, int | None, dict
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(fileobj)
-            exif = image.getexif()
+            exif = header_exif(image)
             width, height = image.size
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
         # A damaged or hostile image is still stored as a file; it just has no pixel size.
         return None, None, {}
-    if exif.get(_EXIF_ORIENTATION) in _TRANSPOSING_ORIENTATIONS:
+    except ValueError:
+        # A text or ICC chunk that decompresses past Pillow's limit: hostile, but a file.
+        return None, None, {}
+    if exif.get(EXIF_ORIENTATION) in TRANSPOSING_ORIENTATIONS:
         width, height = height, width
     return width, height, {"exif": exif_as_json(exif)} if exif else {}
+
+
+def header_exif(image: Image.Image) -> Image.Exif:
+    """An opened image's EXIF without decoding its pixels.
+
+    Pillow's ``getexif`` decodes a whole PNG to look for an ``eXIf`` chunk after the pixel
+    data; here only one before it counts (where cameras and editors write it).
+    """
+    if image.format != "PNG":
+        return image.getexif()
+    exif = Image.Exif()
+    raw = image.info.get("exif")
+    if isinstance(raw, bytes):
+        exif.load(raw)
+    return exif
 
 
 def exif_as_json(exif: Image.Exif) -> dict[str, Any]:

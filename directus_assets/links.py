@@ -22,10 +22,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from .budget import planned_size
 from .errors import AssetError
 from .geometry import Size
 from .models import File, ThumbnailPreset
-from .render import planned_size
 from .spec import (
     FIELD_NAMES,
     OUTPUT_TYPES,

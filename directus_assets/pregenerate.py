@@ -64,7 +64,7 @@ def run(job: Job, *, force: bool = False, dry_run: bool = False) -> Outcome:
         for accept in dict.fromkeys(accepts):
             if dry_run:
                 resolved = spec.resolved(file.type, accept, file.focal_point)
-                cached = cache.is_ready(file, resolved)
+                cached = cache.find_ready(file, resolved) is not None
                 rendered, skipped = rendered + (not cached), skipped + cached
                 continue
             _, _, data = thumbnails.ensure(file, spec, accept=accept, origin=origin, force=force)

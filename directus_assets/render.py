@@ -13,37 +13,29 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .geometry import Plan, Size, plan_fit
+from .budget import DEFAULT_LIMITS, Header, Limits, OverBudget, check, draft_target, plan
+from .geometry import Plan, Size
+from .ingest import EXIF_ORIENTATION, header_exif
 from .operations import OPERATIONS, flatten, gamma_encode
-from .spec import DEFAULT_QUALITY, Step, TransformSpec
+from .spec import DEFAULT_QUALITY, TransformSpec
 
 DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF"}
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "tiff": "TIFF"}
 ALPHA_MODES = ("RGBA", "LA")
 BLACK = (0, 0, 0, 255)
-_TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
+# A larger ICC profile is not copied into every thumbnail: the pixels are converted to sRGB.
+MAX_ICC_PROFILE_BYTES = 64 * 1024
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 class RenderError(Exception):
     """The source cannot be decoded (corrupt, truncated, not an image we transform)."""
 
 
-class SourceTooLarge(RenderError):
-    """The source is larger than the limits allow; it is refused before decoding."""
-
-
 class TransformFailed(RenderError):
     """An operation cannot apply to this image (e.g. an extract outside it)."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The largest source a render accepts: per side and in all."""
-
-    max_dimension: int = 6000
-    max_pixels: int = 6000 * 6000
 
 
 @dataclass(frozen=True)
@@ -56,91 +48,66 @@ class Rendition:
     height: int
 
 
-def render(source: bytes, spec: TransformSpec, limits: Limits = Limits()) -> Rendition:
-    """Encode ``source`` transformed by ``spec`` (whose format must be resolved)."""
+def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) -> Rendition:
+    """Encode ``source`` transformed by ``spec`` (whose format must be resolved).
+
+    Raises :class:`~directus_assets.budget.OverBudget` before decoding anything if the
+    render would exceed ``limits``, and :class:`RenderError` if the source cannot be read.
+    """
     assert spec.format in PILLOW_FORMATS, "resolve the spec's format before rendering"
-    image = _open(source, limits)
+    image = _open(source)
+    header = header_of(image)
+    check(header, spec, limits)
     icc_profile = image.info.get("icc_profile")
-    logical_size = _oriented_size(image)
-    pre, post = _split_steps(spec)
-    if not pre:
-        _draft(image, spec, logical_size)
+    _draft(image, header, spec)
     try:
         image.load()
         ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when upright
         image, same_colour_space = _working_mode(image)
-        image = _transform(image, spec, pre, post, logical_size)
+        image = _transform(image, spec, header.oriented)
+        return _encode(image, spec, icc_profile if same_colour_space else None)
     except RenderError:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise RenderError(f"The image cannot be decoded: {error}") from error
-    return _encode(image, spec, icc_profile if same_colour_space else None)
 
 
-def _open(source: bytes, limits: Limits) -> Image.Image:
+def read_header(source: bytes) -> Header:
+    """The header of ``source``, read without decoding its pixels."""
+    return header_of(_open(source))
+
+
+def header_of(image: Image.Image) -> Header:
+    """What the budget needs of an opened (not yet decoded) image."""
+    orientation = header_exif(image).get(EXIF_ORIENTATION, 1)
+    return Header(image.size, image.format or "", orientation, image.mode)
+
+
+def _open(source: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
+            # Our own limits apply (budget.check), before any decode; not Pillow's guess.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(source))
     except Image.DecompressionBombError as error:
-        raise SourceTooLarge(str(error)) from error
+        raise OverBudget(str(error)) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise RenderError("The file is not a readable image.") from error
     if image.format not in DECODABLE_FORMATS:
         raise RenderError(f"{image.format} images cannot be transformed.")
-    width, height = image.size
-    if max(width, height) > limits.max_dimension or width * height > limits.max_pixels:
-        raise SourceTooLarge(
-            f"The image is {width}x{height}; the largest that can be transformed is "
-            f"{limits.max_dimension} pixels a side and {limits.max_pixels} pixels in all."
-        )
     return image
 
 
-def _oriented_size(image: Image.Image) -> Size:
-    width, height = image.size
-    orientation = image.getexif().get(0x0112)
-    return (height, width) if orientation in _TRANSPOSING_ORIENTATIONS else (width, height)
-
-
-def planned_size(spec: TransformSpec, source: Size) -> Size | None:
-    """The size :func:`render` will produce from a source of ``source`` (its displayed size,
-    EXIF orientation applied), without decoding anything; ``None`` when ``transforms`` may
-    change it. Lets pages give ``<img>`` its width and height before the thumbnail exists."""
-    if spec.transforms:
-        return None
-    plan = _plan(spec, source)
-    return source if plan is None else plan.canvas
-
-
-def _split_steps(spec: TransformSpec) -> tuple[list[Step], list[Step]]:
-    pre = [step for step in spec.transforms if OPERATIONS[step[0]].stage == "pre"]
-    post = [step for step in spec.transforms if OPERATIONS[step[0]].stage == "post"]
-    return pre, post
-
-
-def _plan(spec: TransformSpec, size: Size) -> Plan | None:
-    if not (spec.width or spec.height):
-        return None
-    return plan_fit(
-        size, spec.width, spec.height, spec.fit, spec.without_enlargement, spec.focal_point
-    )
-
-
-def _draft(image: Image.Image, spec: TransformSpec, logical_size: Size) -> None:
+def _draft(image: Image.Image, header: Header, spec: TransformSpec) -> None:
     """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the thumbnail is that much smaller.
 
     libjpeg's scaled IDCT is itself a good downsampling filter, so (as sharp's fast
     shrink-on-load) it may decode right down to the thumbnail's scale; LANCZOS does the rest.
     Measured against libvips this stays above 44 dB PSNR and halves the cost of large outputs.
     """
-    plan = _plan(spec, logical_size)
-    if plan is None or image.format not in ("JPEG", "MPO"):
-        return
-    wanted = plan.scaled
-    if logical_size != image.size:
-        wanted = (wanted[1], wanted[0])
-    image.draft(image.mode, wanted)
+    target = draft_target(header, spec)
+    if target is not None:
+        image.draft(image.mode, target)
 
 
 def _working_mode(image: Image.Image) -> tuple[Image.Image, bool]:
@@ -161,21 +128,15 @@ def _working_mode(image: Image.Image) -> tuple[Image.Image, bool]:
     return image.convert("RGB"), False  # CMYK, YCbCr, LAB: their ICC profile no longer fits
 
 
-def _transform(
-    image: Image.Image,
-    spec: TransformSpec,
-    pre: list[Step],
-    post: list[Step],
-    logical_size: Size,
-) -> Image.Image:
-    for name, args in pre:
+def _transform(image: Image.Image, spec: TransformSpec, logical_size: Size) -> Image.Image:
+    # After a scaled decode the image is smaller than its logical size; _fit maps onto it.
+    for name, args in spec.transforms_before_fit:
         image = _apply(image, name, args)
-    size = logical_size if not pre else image.size
-    image = _fit(image, _plan(spec, size))
-    for name, args in pre:
+    image = _fit(image, plan(spec, image.size if spec.transforms_before_fit else logical_size))
+    for name, args in spec.transforms_before_fit:
         if name == "gamma":
             image = gamma_encode(image, args[1])
-    for name, args in post:
+    for name, args in spec.transforms_after_fit:
         image = _apply(image, name, args)
     return image
 
@@ -203,6 +164,20 @@ def _fit(image: Image.Image, plan: Plan | None) -> Image.Image:
     return canvas
 
 
+def _bounded_profile(
+    image: Image.Image, icc_profile: bytes | None
+) -> tuple[Image.Image, bytes | None]:
+    """The image and the profile to embed: a large profile is applied, not copied."""
+    if icc_profile is None or len(icc_profile) <= MAX_ICC_PROFILE_BYTES:
+        return image, icc_profile
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=image.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image, None  # a profile that cannot be read is dropped, as if absent
+    return (converted or image), None
+
+
 def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) -> Rendition:
     output = spec.format or "jpeg"
     if output == "jpeg" and image.mode in ALPHA_MODES:
@@ -216,8 +191,12 @@ def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) 
         options["compress_level"] = 6
     if output == "tiff":
         options["compression"] = "tiff_adobe_deflate"
+    image, icc_profile = _bounded_profile(image, icc_profile)
     if icc_profile:
         options["icc_profile"] = icc_profile
+    # Pillow writes what ``info`` holds (JPEG comments, TIFF descriptions, XMP, IPTC): none of
+    # the source's metadata may leave in a thumbnail.
+    image.info = {}
     buffer = io.BytesIO()
     image.save(buffer, PILLOW_FORMATS[output], **options)
     return Rendition(buffer.getvalue(), output, image.width, image.height)

@@ -20,6 +20,11 @@ from .links import asset_path
 _SALT = "directus_assets.signed-url"
 
 
+def is_signed(query: QueryDict) -> bool:
+    """Whether a request's query carries a signature (valid or not: :func:`verify` tells)."""
+    return "token" in query
+
+
 def signed_url(file: Any, *, expires_in: int | None = None, **params: Any) -> str:
     """The path of ``file`` (a File or its id) with ``params``, signed until the expiry.
 

@@ -81,6 +81,16 @@ class TransformSpec:
         return bool(self.width or self.height or self.quality or self.format or self.transforms)
 
     @property
+    def transforms_before_fit(self) -> tuple[Step, ...]:
+        """The ``transforms`` steps sharp runs before the resize."""
+        return tuple(step for step in self.transforms if OPERATIONS[step[0]].stage == "pre")
+
+    @property
+    def transforms_after_fit(self) -> tuple[Step, ...]:
+        """The ``transforms`` steps sharp runs after the resize."""
+        return tuple(step for step in self.transforms if OPERATIONS[step[0]].stage == "post")
+
+    @property
     def content_type(self) -> str:
         """The MIME type of the output (of a resolved spec)."""
         return OUTPUT_TYPES[self.format or "jpeg"]
@@ -272,7 +282,7 @@ def parse_transforms(value: Any) -> tuple[Step, ...]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested too deep
             raise InvalidQuery(TRANSFORMS_SHAPE) from None
     if not isinstance(value, list) or not all(
         isinstance(step, list) and step and isinstance(step[0], str) for step in value

@@ -11,7 +11,7 @@ from typing import IO, Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from . import cache, http, thumbnails, versions
+from . import cache, guard, http, thumbnails, versions
 from .access import check_access, file_pk, resolve_file
 from .errors import (
     OUTAGES,
@@ -21,6 +21,7 @@ from .errors import (
     ServiceUnavailable,
 )
 from .models import File, Rendition, ThumbnailPreset
+from .signing import is_signed
 from .spec import (
     SYSTEM_PRESETS,
     TRANSFORMABLE_TYPES,
@@ -75,12 +76,32 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
     if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
         return http.serve(request, original(file, immutable), download=query.download)
-    accept = _accept(request)
+    spec = query.spec.resolved(file.type, _accept(request), file.focal_point)
+    stored = cache.find_ready(file, spec)
+    row, data = (stored, None) if stored else _make_thumbnail(request, query, file, spec)
+    return _serve_thumbnail(request, query, file, spec, row, data, immutable)
+
+
+def _make_thumbnail(
+    request: HttpRequest, query: AssetQuery, file: File, spec: TransformSpec
+) -> tuple[Rendition, bytes | None]:
+    """A new thumbnail, if the request passes every limit; the row is unsaved when the
+    file has as many ad-hoc thumbnails stored as it may (made and served, not stored)."""
+    key = cache.rendition_key(file, spec)
     try:
-        spec, row, data = thumbnails.ensure(file, query.spec, accept=accept, origin=_origin(query))
+        guard.replay_failure(key)
+        thumbnails.check_budget(file, spec)
+        guard.check_rate(request)
+        if query.preset_key or is_signed(request.GET) or guard.may_store_adhoc(file):
+            return thumbnails.make(file, spec, _origin(query))
+        rendered = thumbnails.render_file(file, spec)
+    except guard.REMEMBERED as failure:
+        guard.remember_failure(key, failure)
+        raise
     except cache.RenderBusy as busy:
         raise ServiceUnavailable(str(busy), headers={"Retry-After": "1"}) from busy
-    return _serve_thumbnail(request, query, file, spec, row, data, immutable)
+    unstored = Rendition(file=file, cache_key=key, size=len(rendered.data))
+    return unstored, rendered.data
 
 
 @asset_endpoint
@@ -108,8 +129,9 @@ def original(file: File, immutable: bool = False) -> http.Representation:
 def thumbnail_representation(
     file: File, spec: TransformSpec, row: Rendition, data: bytes | None, immutable: bool = False
 ) -> http.Representation:
-    """A stored rendition as a representation; ``data`` if it was just rendered."""
-    storage = cache.storage_of(row)
+    """A rendition as a representation; ``data`` if it was just rendered (an unsaved row:
+    rendered, not stored)."""
+    storage = cache.storage_of(row) if row.ready else None
     stem = file.filename_download.rpartition(".")[0] or file.filename_download
     return http.Representation(
         content_type=spec.content_type,

@@ -15,17 +15,18 @@ from tests.servers import SeaweedFS, stop
 
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """The specs actually rendered, so tests can tell a cache hit from a miss."""
+    """The specs actually rendered (each in a real render process), so tests can tell a
+    cache hit from a miss."""
     from directus_assets import thumbnails
 
     calls: list[Any] = []
-    real = thumbnails.render
+    real = thumbnails.run_render
 
-    def counting(source: bytes, spec: Any, limits: Any) -> Any:
+    def counting(source: bytes, spec: Any) -> Any:
         calls.append(spec)
-        return real(source, spec, limits)
+        return real(source, spec)
 
-    monkeypatch.setattr(thumbnails, "render", counting)
+    monkeypatch.setattr(thumbnails, "run_render", counting)
     return calls
 
 
@@ -65,6 +66,16 @@ def storage_kind(request: pytest.FixtureRequest, settings: Any, media_storage: P
             "default": s3_storage_settings(server, f"test-{uuid.uuid4().hex}"),
         }
     return str(request.param)
+
+
+@pytest.fixture(autouse=True)
+def empty_caches() -> Iterator[None]:
+    """Every test starts with no remembered failures and no rate-limit counts."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -37,17 +37,17 @@ def main(config: dict[str, Any]) -> None:
     from directus_assets import thumbnails
     from directus_assets.models import Rendition
 
-    real_render = thumbnails.render
+    real_render = thumbnails.run_render
 
-    def render_tear_and_hang(source: bytes, spec: Any, limits: Any) -> Any:
-        rendition = real_render(source, spec, limits)
+    def render_tear_and_hang(source: bytes, spec: Any) -> Any:
+        rendition = real_render(source, spec)
         claim = Rendition.objects.get(file_id=config["file_id"], ready=False)
         half = rendition.data[: len(rendition.data) // 2]
         storages["default"].save(claim.name, ContentFile(half))
         print(json.dumps({"claim": claim.name, "torn_size": len(half)}), flush=True)
         time.sleep(600)  # killed long before this ends
 
-    thumbnails.render = render_tear_and_hang
+    thumbnails.run_render = render_tear_and_hang
     Client().get(f"/assets/{config['file_id']}?{config['query']}")
 
 

@@ -72,8 +72,10 @@ def test_the_promised_size_is_the_served_size(client, photo, params):
     assert asset_size(photo, **params) == image.size
 
 
-def test_transforms_and_non_images_have_no_promised_size(photo, make_file):
-    assert asset_size(photo, width=50, transforms=[["rotate", 90]]) is None
+def test_transforms_are_in_the_promised_size_and_non_images_have_none(client, photo, make_file):
+    promised = asset_size(photo, width=50, transforms=[["rotate", 90], ["extend", 5]])
+    served = client.get(asset_url(photo, width=50, transforms=[["rotate", 90], ["extend", 5]]))
+    assert promised == decode(body(served)).size
     assert asset_size(make_file(b"just text", filename="a.txt")) is None
 
 

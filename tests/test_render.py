@@ -3,7 +3,8 @@
 import pytest
 from PIL import Image, ImageCms, JpegImagePlugin
 
-from directus_assets.render import Limits, RenderError, SourceTooLarge, TransformFailed, render
+from directus_assets.budget import Limits, OverBudget
+from directus_assets.render import RenderError, TransformFailed, render
 from directus_assets.spec import TransformSpec
 from tests.images import BLUE, GREEN, RED, bands, decode, encode, near, png_claiming
 
@@ -243,5 +244,5 @@ def test_undecodable_sources_raise_render_error(source):
 
 @pytest.mark.parametrize("size", [(100_000, 100_000), (7000, 10), (5000, 5000)])
 def test_oversized_sources_are_refused_before_decoding(size):
-    with pytest.raises(SourceTooLarge):
+    with pytest.raises(OverBudget):
         render(png_claiming(*size), spec(width=10), Limits(6000, 20_000_000))

@@ -1,14 +1,16 @@
-"""Per-process limits on rendering: concurrency and time, answered with 503."""
+"""Per-process limits on rendering, with real render processes: concurrency, the queue and
+the time limit, which kills a render stuck in C code that never lets go of the GIL."""
 
+import os
 import threading
-import time
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from directus_assets import thumbnails
+from directus_assets import render_pool, thumbnails
 from directus_assets.models import Rendition
+from tests import render_jobs
 from tests.conftest import body
 from tests.images import bands, encode
 
@@ -25,19 +27,29 @@ def get(path):
     return response, body(response)
 
 
+def wait_for(condition, what, seconds=30):
+    event = threading.Event()
+    for _ in range(int(seconds * 100)):
+        if condition():
+            return
+        event.wait(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 @pytest.fixture
-def held_renders(monkeypatch):
-    """Renders that start (and are counted) but finish only when the test releases them."""
-    started, release = threading.Semaphore(0), threading.Event()
-    real = thumbnails.render
+def gate(tmp_path):
+    folder = tmp_path / "gate"
+    folder.mkdir()
+    return folder
 
-    def held(source, spec, limits):
-        started.release()
-        release.wait(10)
-        return real(source, spec, limits)
 
-    monkeypatch.setattr(thumbnails, "render", held)
-    return started, release
+def run_as(monkeypatch, job, gate):
+    """Renders run ``job`` (in real render processes), talking to the test through ``gate``."""
+
+    def dispatch(source, spec):
+        return render_pool.pool.run(job, str(gate), source, spec, thumbnails.limits())
+
+    monkeypatch.setattr(thumbnails, "run_render", dispatch)
 
 
 def in_thread(path, results):
@@ -58,57 +70,64 @@ def assert_busy(response):
     assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
 
 
-def test_renders_beyond_the_limit_and_the_queue_get_503(photo, settings, held_renders):
+def test_renders_beyond_the_limit_and_the_queue_get_503(photo, settings, monkeypatch, gate):
     settings.DIRECTUS_ASSETS = {"MAX_CONCURRENT_RENDERS": 1, "MAX_QUEUED_RENDERS": 0}
-    started, release = held_renders
+    run_as(monkeypatch, render_jobs.held_render, gate)
     results = {}
     first = in_thread(f"/assets/{photo.pk}?width=50", results)
-    assert started.acquire(timeout=10)
+    wait_for(lambda: render_jobs.started_pids(gate), "the first render to start")
     assert_busy(get(f"/assets/{photo.pk}?width=60")[0])
-    release.set()
-    first.join(10)
+    (gate / "release").touch()
+    first.join(30)
     assert results[f"/assets/{photo.pk}?width=50"][0].status_code == 200
     assert get(f"/assets/{photo.pk}?width=60")[0].status_code == 200  # the slot is free again
 
 
-def test_renders_over_the_limit_wait_in_the_queue(photo, settings, held_renders):
+def test_renders_over_the_limit_wait_in_the_queue(photo, settings, monkeypatch, gate):
     settings.DIRECTUS_ASSETS = {"MAX_CONCURRENT_RENDERS": 1, "MAX_QUEUED_RENDERS": 1}
-    started, release = held_renders
+    run_as(monkeypatch, render_jobs.held_render, gate)
     results = {}
     first = in_thread(f"/assets/{photo.pk}?width=50", results)
-    assert started.acquire(timeout=10)
+    wait_for(lambda: render_jobs.started_pids(gate), "the first render to start")
     second = in_thread(f"/assets/{photo.pk}?width=60", results)
-    # The second waits for the one slot: it has not started, and a third has no place.
-    assert not started.acquire(timeout=0.3)
+    # The second waits for the one slot, so a third has no place.
+    wait_for(lambda: render_pool.pool._waiting == 2, "the second render to queue")
     assert_busy(get(f"/assets/{photo.pk}?width=70")[0])
-    release.set()
+    assert len(render_jobs.started_pids(gate)) == 1  # the second has not started
+    (gate / "release").touch()
     for thread in (first, second):
-        thread.join(10)
+        thread.join(30)
     assert [results[f"/assets/{photo.pk}?width={w}"][0].status_code for w in (50, 60)] == [200] * 2
     assert sorted(Rendition.objects.values_list("width", flat=True)) == [50, 60]
 
 
-def test_a_render_over_the_time_limit_gets_503_and_leaves_nothing(
-    photo, settings, monkeypatch, media_storage
+def test_a_render_stuck_holding_the_gil_is_killed_at_the_time_limit(
+    photo, settings, monkeypatch, media_storage, gate
 ):
-    settings.DIRECTUS_ASSETS = {"RENDER_TIME_LIMIT": 0.2}
-    real = thumbnails.render
-    finished = threading.Event()
-
-    def stuck(source, spec, limits):
-        time.sleep(0.6)
-        try:
-            return real(source, spec, limits)
-        finally:
-            finished.set()
-
-    monkeypatch.setattr(thumbnails, "render", stuck)
+    settings.DIRECTUS_ASSETS = {"RENDER_TIME_LIMIT": 1}
+    run_as(monkeypatch, render_jobs.render_stuck_holding_the_gil, gate)
     response, _ = get(f"/assets/{photo.pk}?width=50")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert finished.wait(5)
-    time.sleep(0.1)
+    [pid] = render_jobs.started_pids(gate)
+    wait_for(lambda: not _alive(pid), "the stuck render process to be gone")
     assert not Rendition.objects.exists()
     assert list(media_storage.glob("thumbnails/**/*.jpg")) == []
-    monkeypatch.setattr(thumbnails, "render", real)
-    assert get(f"/assets/{photo.pk}?width=50")[0].status_code == 200
+
+    # The same URL is answered from memory, without starting another render...
+    again, _ = get(f"/assets/{photo.pk}?width=50")
+    assert again.status_code == 503
+    assert render_jobs.started_pids(gate) == [pid]
+    # ...and another URL renders (with the real renderer) as usual.
+    monkeypatch.undo()
+    assert get(f"/assets/{photo.pk}?width=51")[0].status_code == 200
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A killed child that nobody has reaped yet is a zombie: it runs no more.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(")")[-1].split()[0] != "Z"

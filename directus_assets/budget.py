@@ -1,0 +1,253 @@
+"""What a render will cost, worked out from the image header and the spec, before any decode.
+
+:func:`estimate` walks the render pipeline on sizes alone (decode, with JPEG's scaled decode;
+every ``transforms`` step before the fit; the fit; every step after it; the encoder) and
+returns the output size and a bound on the memory the render needs. :func:`check` refuses,
+with :class:`OverBudget`, anything that would exceed the limits: a side or a canvas too
+large at any step, an output the encoder cannot write, work a step cannot finish in time,
+or more memory than one render may take. Nothing here touches pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .geometry import Plan, Size, plan_fit
+from .ingest import TRANSPOSING_ORIENTATIONS
+from .spec import TransformSpec
+
+MiB = 1024 * 1024
+# Pillow keeps RGB, RGBA, LA, CMYK and 32-bit modes in 4 bytes a pixel; fewer never more.
+BYTES_PER_PIXEL = 4
+# What an encoder holds besides the image, in bytes per output pixel, without and with an
+# alpha channel (measured on noise, the worst case, with Pillow 12-13: libwebp's and libaom's
+# YUV planes and analysis buffers; an alpha plane is compressed separately; JPEG output of
+# an image with alpha is flattened first).
+ENCODER_BYTES_PER_PIXEL = {"jpeg": 4, "png": 4, "webp": 24, "avif": 32, "tiff": 8}
+ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {"jpeg": 12, "png": 6, "webp": 48, "avif": 44, "tiff": 12}
+# The decoder's state, the encoded output and the render's own Python objects.
+RENDER_OVERHEAD = 16 * MiB
+# Modes the renderer works in; any other is converted first (a second full-size copy).
+WORKING_MODES = ("RGB", "RGBA", "L", "LA")
+# Modes that have, or may have, an alpha channel; and steps that can add one.
+ALPHA_MODES = ("RGBA", "LA", "PA", "P", "RGBa", "La")
+ALPHA_STEPS = ("extend", "rotate")
+# The largest side each encoder can write.
+FORMAT_MAX_SIDE = {"jpeg": 65_500, "png": 2**31 - 1, "webp": 16_383, "avif": 65_536}
+FORMAT_MAX_SIDE["tiff"] = 2**31 - 1
+# Pillow's median is a rank filter: ~40 ns per pixel per window cell here. 50 million
+# pixel-cells is about two seconds.
+MAX_MEDIAN_WORK = 50_000_000
+# Steps that keep the size but hold a second and third copy (alpha split off and put back).
+_COPYING_STEPS = 3
+
+
+class OverBudget(Exception):
+    """The render would exceed a limit; the message names the limit."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one render may cost: per side, per canvas and in memory."""
+
+    max_dimension: int = 6000
+    max_pixels: int = 6000 * 6000
+    max_memory: int = 256 * MiB
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a render needs to know of its source, read from the header alone."""
+
+    size: Size  # as stored, before the EXIF orientation
+    format: str  # Pillow's name: JPEG, PNG, ...
+    orientation: int = 1
+    mode: str = "RGB"  # Pillow's mode as decoded
+
+    @property
+    def oriented(self) -> Size:
+        """The displayed size: the EXIF orientation applied."""
+        width, height = self.size
+        return (height, width) if self.orientation in TRANSPOSING_ORIENTATIONS else self.size
+
+
+@dataclass(frozen=True)
+class Cost:
+    """The output size and a bound on the memory a render needs, above an idle process."""
+
+    output: Size
+    memory: int
+
+
+def check(header: Header, spec: TransformSpec, limits: Limits) -> Cost:
+    """The cost of rendering ``spec`` from a source with ``header``; raises if over a limit."""
+    _check_canvas("The source image", header.size, limits)
+    cost = estimate(header, spec, limits)
+    output_format = spec.format or "jpeg"
+    widest = FORMAT_MAX_SIDE[output_format]
+    if max(cost.output) > widest:
+        raise OverBudget(
+            f"{output_format.upper()} images can be at most {widest} pixels a side; "
+            f"this output would be {_size(cost.output)}."
+        )
+    if cost.memory > limits.max_memory:
+        raise OverBudget(
+            f"This transformation needs about {math.ceil(cost.memory / MiB)} MiB; the limit "
+            f"is {limits.max_memory // MiB} MiB a render (MAX_RENDER_MEMORY)."
+        )
+    return cost
+
+
+def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) -> Cost:
+    """The output size and memory of a render; with ``limits``, every canvas is checked."""
+    canvases = list(_canvases(header, spec, checks_work=limits is not None))
+    if limits is not None:
+        for what, size, _ in canvases:
+            _check_canvas(what, size, limits)
+    peak = max(held for _, _, held in canvases)
+    output = canvases[-1][1]
+    per_pixel = (
+        ENCODER_BYTES_PER_PIXEL_WITH_ALPHA
+        if _has_alpha(header, spec)
+        else (ENCODER_BYTES_PER_PIXEL)
+    )
+    encoder = per_pixel[spec.format or "jpeg"] * _pixels(output)
+    return Cost(output, BYTES_PER_PIXEL * peak + encoder + RENDER_OVERHEAD)
+
+
+def _has_alpha(header: Header, spec: TransformSpec) -> bool:
+    return header.mode in ALPHA_MODES or any(name in ALPHA_STEPS for name, _ in spec.transforms)
+
+
+def planned_size(spec: TransformSpec, source: Size) -> Size:
+    """The size a render of ``spec`` gives from a source displayed at ``source``."""
+    return estimate(Header(source, "PNG"), spec).output
+
+
+def plan(spec: TransformSpec, size: Size) -> Plan | None:
+    """How the fit resizes an image of ``size``; ``None`` when no size is asked for."""
+    if not (spec.width or spec.height):
+        return None
+    return plan_fit(
+        size, spec.width, spec.height, spec.fit, spec.without_enlargement, spec.focal_point
+    )
+
+
+def draft_target(header: Header, spec: TransformSpec) -> Size | None:
+    """The size to ask a JPEG's scaled decode for (Pillow's ``draft``), or ``None``."""
+    fit = plan(spec, header.oriented)
+    if fit is None or header.format not in ("JPEG", "MPO") or spec.transforms_before_fit:
+        return None
+    return fit.scaled if header.oriented == header.size else fit.scaled[::-1]
+
+
+def draft_size(header: Header, spec: TransformSpec) -> Size:
+    """The size the source is decoded at: JPEGs at 1/2, 1/4 or 1/8 when the fit is that much
+    smaller, by the rule of Pillow's ``JpegImageFile.draft``."""
+    target = draft_target(header, spec)
+    if target is None:
+        return header.size
+    width, height = header.size
+    ratio = min(width // max(target[0], 1), height // max(target[1], 1))
+    scale = next((s for s in (8, 4, 2) if ratio >= s), 1)
+    return (width + scale - 1) // scale, (height + scale - 1) // scale
+
+
+def _canvases(
+    header: Header, spec: TransformSpec, checks_work: bool
+) -> Iterator[tuple[str, Size, int]]:
+    """Each image the render makes: what it is, its size, and the pixels held meanwhile."""
+    decoded = draft_size(header, spec)
+    copies = 1 + (header.mode not in WORKING_MODES) + (header.oriented != header.size)
+    yield "The decoded image", decoded, copies * _pixels(decoded)  # converted, turned
+    size = decoded[::-1] if header.orientation in TRANSPOSING_ORIENTATIONS else decoded
+    for name, args in spec.transforms_before_fit:
+        after = step_size(name, args, size)
+        yield f'"{name}"', after, _pixels(size) + _COPYING_STEPS * _pixels(after)
+        size = after
+    fit = plan(spec, size if spec.transforms_before_fit else header.oriented)
+    if fit is not None:
+        window = (fit.window.width, fit.window.height)
+        if window != size or fit.scaled != size:
+            # Resampling holds the source, a reduced copy, one pass and the result.
+            yield "The resized image", window, 2 * _pixels(size) + 2 * _pixels(window)
+        yield "The output", fit.canvas, _pixels(window) + _pixels(fit.canvas)
+        size = fit.canvas
+    for name, args in spec.transforms_after_fit:
+        if checks_work:
+            _check_step_work(name, args, size)
+        after = step_size(name, args, size)
+        yield f'"{name}"', after, _pixels(size) + _COPYING_STEPS * _pixels(after)
+        size = after
+    yield "The output", size, _pixels(size)  # what the encoder reads (its own: above)
+
+
+def step_size(name: str, args: tuple[Any, ...], size: Size) -> Size:
+    """The size of an image of ``size`` after the ``transforms`` step ``name``."""
+    width, height = size
+    if name == "extract":
+        return args[2], args[3]
+    if name == "extend":
+        top, right, bottom, left = args[:4]
+        return width + left + right, height + top + bottom
+    if name == "rotate":
+        return _rotated(size, args[0])
+    return size
+
+
+def _rotated(size: Size, angle: float) -> Size:
+    if angle % 180 == 0:
+        return size
+    if angle % 90 == 0:
+        return size[::-1]
+    # Pillow's rotate(expand=True): the bounding box of the turned corners, as it rounds it.
+    radians = math.radians(angle)  # the operation turns by -angle; Pillow negates it again
+    cos, sin = round(math.cos(radians), 15), round(math.sin(radians), 15)
+    width, height = size
+    centre_x, centre_y = width / 2, height / 2
+    xs, ys = [], []
+    for x, y in ((0, 0), (width, 0), (width, height), (0, height)):
+        xs.append(cos * (x - centre_x) + sin * (y - centre_y) + centre_x)
+        ys.append(-sin * (x - centre_x) + cos * (y - centre_y) + centre_y)
+    return (
+        math.ceil(max(xs)) - math.floor(min(xs)),
+        math.ceil(max(ys)) - math.floor(min(ys)),
+    )
+
+
+def _check_step_work(name: str, args: tuple[Any, ...], size: Size) -> None:
+    if name != "median":
+        return  # every other step is linear in its pixels, which the canvas limits bound
+    window = args[0]
+    work = _pixels(size) * window * window
+    if work > MAX_MEDIAN_WORK:
+        raise OverBudget(
+            f'"median" {window} over {_size(size)} pixels is {work} pixel-window operations; '
+            f"the limit is {MAX_MEDIAN_WORK}. Use a smaller window or a smaller image."
+        )
+
+
+def _check_canvas(what: str, size: Size, limits: Limits) -> None:
+    if max(size) > limits.max_dimension:
+        raise OverBudget(
+            f"{what} would be {_size(size)}: more than {limits.max_dimension} pixels a side "
+            "(MAX_DIMENSION)."
+        )
+    if _pixels(size) > limits.max_pixels:
+        raise OverBudget(
+            f"{what} would be {_size(size)}: more than {limits.max_pixels} pixels (MAX_PIXELS)."
+        )
+
+
+def _pixels(size: Size) -> int:
+    return size[0] * size[1]
+
+
+def _size(size: Size) -> str:
+    return f"{size[0]}x{size[1]}"

@@ -1,0 +1,110 @@
+"""Renders run in processes of their own, so a limit on them can stop them.
+
+Pillow cannot be interrupted, and some of its filters hold the GIL: a render on a thread
+would freeze every request of its server and run on after its time limit. So each render
+runs in a fresh process forked from a server that has the renderer loaded (a few
+milliseconds), at a lower CPU priority than the server, and ends with its memory returned:
+
+- at most ``MAX_CONCURRENT_RENDERS`` renders at once in one server process, and
+  ``MAX_QUEUED_RENDERS`` more waiting for a place; more are refused with 503;
+- a render not done ``RENDER_TIME_LIMIT`` seconds after its request asked for it (waiting
+  included) is stopped: a waiting one never starts, a running one's process is killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import CancelledError
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, concurrent
+
+from .conf import app_settings
+from .errors import RenderTimedOut, ServiceUnavailable
+
+T = TypeVar("T")
+# The render process's niceness: the server's own requests go first when CPUs are busy.
+RENDER_NICENESS = 10
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["directus_assets.render"])
+
+
+class RenderCrashed(Exception):
+    """The render process ended without an answer (killed, out of memory, crashed)."""
+
+
+class RenderPool:
+    """Admits renders into processes of their own, within this process's limits."""
+
+    def __init__(self) -> None:
+        self.reset()
+        # A forked child (a pregeneration worker, a server's worker) starts with no renders.
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._slots: threading.BoundedSemaphore | None = None
+        self._slot_count = 0
+
+    def run(self, job: Callable[..., T], *args: Any) -> T:
+        """``job(*args)`` in a render process; 503 if busy or over the time limit."""
+        slots = self._admit()
+        try:
+            return self._run_in_slot(slots, job, args)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _admit(self) -> threading.BoundedSemaphore:
+        limit = app_settings.MAX_CONCURRENT_RENDERS
+        with self._lock:
+            if self._waiting >= limit + app_settings.MAX_QUEUED_RENDERS:
+                raise ServiceUnavailable(
+                    "Too many thumbnails are being made right now; try again shortly.",
+                    headers={"Retry-After": "1"},
+                )
+            self._waiting += 1
+            if self._slots is None or self._slot_count != limit:  # the setting changed
+                self._slots, self._slot_count = threading.BoundedSemaphore(limit), limit
+            return self._slots
+
+    def _run_in_slot(
+        self, slots: threading.BoundedSemaphore, job: Callable[..., T], args: tuple[Any, ...]
+    ) -> T:
+        time_limit = app_settings.RENDER_TIME_LIMIT
+        deadline = _Deadline(time_limit)
+        if not slots.acquire(timeout=deadline.left()):
+            raise RenderTimedOut()
+        try:
+            isolated = concurrent.process(timeout=deadline.left(), mp_context=_CONTEXT)
+            future = isolated(_niced)(job, *args)
+            try:
+                result: T = future.result()
+            except TimeoutError:
+                raise RenderTimedOut() from None
+            except (ProcessExpired, CancelledError) as ended:
+                raise RenderCrashed(f"The render process ended: {ended}") from None
+            return result
+        finally:
+            slots.release()
+
+
+def _niced(job: Callable[..., T], *args: Any) -> T:
+    os.nice(RENDER_NICENESS)
+    return job(*args)
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return max(self._end - time.monotonic(), 0.0)
+
+
+pool = RenderPool()

@@ -1,0 +1,54 @@
+"""Render jobs for the tests, run in real render processes (so module-level, importable).
+
+Each takes a folder to talk through: it writes ``started-<pid>`` when it starts, so a test
+waits for that state, and ``held_render`` renders only once the test creates ``release``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from directus_assets.render import render
+
+
+def _started(folder: str) -> None:
+    (Path(folder) / f"started-{os.getpid()}").touch()
+
+
+def held_render(folder: str, source: bytes, spec: Any, limits: Any) -> Any:
+    _started(folder)
+    release = Path(folder) / "release"
+    deadline = time.monotonic() + 30
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return render(source, spec, limits)
+
+
+def render_stuck_holding_the_gil(folder: str, source: bytes, spec: Any, limits: Any) -> Any:
+    """Never returns: a regular expression backtracking in C, which never lets go of the GIL."""
+    _started(folder)
+    re.match(r"(a+)+$", "a" * 64 + "b")
+    return render(source, spec, limits)
+
+
+def started_pids(folder: str | Path) -> list[int]:
+    return sorted(int(p.name.split("-")[1]) for p in Path(folder).glob("started-*"))
+
+
+def measure_render(source: bytes, spec: Any, limits: Any) -> tuple[tuple[int, int], int]:
+    """Render, and say how much memory it took above the process's RSS when it started."""
+    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM) to the RSS now
+    start = _status_kib("VmRSS")
+    rendition = render(source, spec, limits)
+    return (rendition.width, rendition.height), (_status_kib("VmHWM") - start) * 1024
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)

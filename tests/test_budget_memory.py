@@ -1,0 +1,96 @@
+"""The budget's memory figure is a real bound: for any transformation the budget accepts,
+the render's peak memory (measured in its own render process, from /proc) stays under it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from directus_assets.budget import Limits, OverBudget, check
+from directus_assets.render import read_header
+from directus_assets.render_pool import pool
+from directus_assets.spec import FITS, build_spec
+from tests import render_jobs
+from tests.images import encode
+
+MiB = 1024 * 1024
+LIMITS = Limits(max_dimension=4000, max_pixels=8_000_000, max_memory=160 * MiB)
+
+
+def noisy(size, mode):
+    """Photo-like noise: it compresses badly, so encoders work as hard as they can."""
+    grey = Image.effect_noise(size, 64).convert("L")
+    if mode == "L":
+        return grey
+    image = Image.merge("RGB", (grey, grey.transpose(Image.Transpose.FLIP_LEFT_RIGHT), grey))
+    if mode == "RGBA":
+        image.putalpha(grey.transpose(Image.Transpose.FLIP_TOP_BOTTOM))
+    return image.convert(mode) if mode == "P" else image
+
+
+def rotated_jpeg():
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return encode(noisy((2400, 1600), "RGB"), "JPEG", quality=92, exif=exif.tobytes())
+
+
+SOURCES = {
+    "photo.jpg": (lambda: encode(noisy((3000, 2000), "RGB"), "JPEG", quality=92), "image/jpeg"),
+    "rotated.jpg": (rotated_jpeg, "image/jpeg"),
+    "alpha.png": (lambda: encode(noisy((1600, 1200), "RGBA"), "PNG"), "image/png"),
+    "palette.png": (lambda: encode(noisy((1500, 1000), "P"), "PNG"), "image/png"),
+    "grey.webp": (lambda: encode(noisy((1200, 1200), "L"), "WEBP"), "image/webp"),
+}
+_made: dict[str, bytes] = {}
+
+
+def source(name):
+    if name not in _made:
+        _made[name] = SOURCES[name][0]()
+    return _made[name]
+
+
+sides = st.none() | st.integers(1, 4200)
+steps = st.sampled_from(
+    [
+        ["rotate", 33],
+        ["rotate", 90],
+        ["extend", 300],
+        ["blur", 4],
+        ["sharpen"],
+        ["median", 3],
+        ["flatten"],
+        ["greyscale"],
+        ["negate"],
+        ["extract", {"left": 10, "top": 10, "width": 900, "height": 700}],
+    ]
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+@given(
+    name=st.sampled_from(sorted(SOURCES)),
+    width=sides,
+    height=sides,
+    fit=st.sampled_from(FITS),
+    output=st.sampled_from(["jpeg", "png", "webp", "avif", "tiff"]),
+    transforms=st.lists(steps, max_size=2),
+)
+def test_no_accepted_render_needs_more_memory_than_its_budget(
+    name, width, height, fit, output, transforms
+):
+    data = source(name)
+    values = {"width": width, "height": height, "fit": fit, "format": output}
+    spec = build_spec({**values, "transforms": transforms}).resolved(SOURCES[name][1], "", None)
+    try:
+        cost = check(read_header(data), spec, LIMITS)
+    except OverBudget:
+        return  # refused before decoding: nothing to measure
+    size, peak = pool.run(render_jobs.measure_render, data, spec, LIMITS)
+    assert size == cost.output
+    assert peak <= cost.memory, f"{peak / MiB:.0f} MiB > budget {cost.memory / MiB:.0f} MiB"
