@@ -10,6 +10,7 @@ of processes or machines, render a thumbnail once while the others wait for it.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -138,6 +139,20 @@ def rendition_name(file: File, key: str, spec: TransformSpec) -> str:
     """Where a rendition is stored: ``<THUMBNAILS_PATH>/<file-id>/<key>.<ext>``."""
     folder = app_settings.THUMBNAILS_PATH.strip("/")
     return f"{folder}/{file.pk}/{key}.{spec.extension}"
+
+
+_RENDITION_NAME = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/"
+    r"[0-9a-f]{32}(_[A-Za-z0-9]{7})?\.(jpg|png|webp|avif|tiff)"  # storage may add _<random>
+)
+
+
+def is_rendition_name(name: str) -> bool:
+    """Whether ``name`` has the exact shape :func:`rendition_name` gives (and nothing else
+    in THUMBNAILS_PATH does), so cleanup never deletes a file the cache did not write."""
+    folder = app_settings.THUMBNAILS_PATH.strip("/")
+    head, slash, rest = name.partition(folder + "/")
+    return not head and bool(slash) and _RENDITION_NAME.fullmatch(rest) is not None
 
 
 def storage_alias(file: File) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,7 +23,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="directus_assets.E001",
             )
         ]
-    return [*_unknown_keys(user), *_bad_values()]
+    return [*_unknown_keys(user), *_bad_values(), *_storage_layout()]
 
 
 def _unknown_keys(user: dict[str, Any]) -> Iterator[checks.CheckMessage]:
@@ -39,6 +40,54 @@ def _bad_values() -> Iterator[checks.CheckMessage]:
         message = problem(getattr(app_settings, name))
         if message:
             yield checks.Error(f"DIRECTUS_ASSETS[{name!r}] {message}", id="directus_assets.E003")
+
+
+def _storage_layout() -> Iterator[checks.CheckMessage]:
+    """Originals and thumbnails in folders of their own: cleanup_thumbnails deletes what it
+    finds under THUMBNAILS_PATH that the index does not hold, so originals must never be
+    there."""
+    originals = str(app_settings.ORIGINALS_PATH).strip("/")
+    thumbnails = str(app_settings.THUMBNAILS_PATH).strip("/")
+    for name, folder in (("ORIGINALS_PATH", originals), ("THUMBNAILS_PATH", thumbnails)):
+        if not folder:
+            yield checks.Error(
+                f"DIRECTUS_ASSETS[{name!r}] is empty: it must name a folder of its own.",
+                id="directus_assets.E004",
+            )
+    same_storage = app_settings.THUMBNAIL_STORAGE in (None, app_settings.STORAGE)
+    if same_storage and originals and thumbnails and _overlap(originals, thumbnails):
+        yield checks.Error(
+            f"DIRECTUS_ASSETS['ORIGINALS_PATH'] ({originals!r}) and ['THUMBNAILS_PATH'] "
+            f"({thumbnails!r}) overlap in the same storage.",
+            hint="Give each its own folder, e.g. 'originals' and 'thumbnails'.",
+            id="directus_assets.E004",
+        )
+
+
+def _overlap(first: str, second: str) -> bool:
+    return first == second or second.startswith(first + "/") or first.startswith(second + "/")
+
+
+def _optional_rate(value: Any) -> str | None:
+    if value is None:
+        return None
+    # django-ratelimit's form: a count, then a period of an optional number of s, m, h or d.
+    found = re.fullmatch(r"([0-9]+)/([0-9]*)([smhd])", value) if isinstance(value, str) else None
+    if found is None or int(found[1]) == 0 or (found[2] and int(found[2]) == 0):
+        return f'must be None or a rate such as "60/m" (count/s, m, h or d), not {value!r}.'
+    return None
+
+
+def _cache_alias(value: Any) -> str | None:
+    if value not in settings.CACHES:
+        return f"names cache {value!r}, which is not in settings.CACHES."
+    return None
+
+
+def _non_negative_number(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        return f"must be a non-negative number of seconds, not {value!r}."
+    return None
 
 
 def _storage_alias(value: Any) -> str | None:
@@ -103,6 +152,12 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "TRANSFORM_MODE": _transform_mode,
     "MAX_DIMENSION": _positive_int,
     "MAX_PIXELS": _positive_int,
+    "MAX_RENDER_MEMORY": _positive_int,
+    "FAILED_RENDER_TTL": _non_negative_number,
+    "RENDER_RATE_LIMIT": _optional_rate,
+    "RATE_LIMIT_KEY": _text,
+    "MAX_ADHOC_RENDITIONS_PER_FILE": _non_negative_int,
+    "CACHE": _cache_alias,
     "MAX_OPERATIONS": _positive_int,
     "THUMBNAIL_STORAGE": _optional_storage_alias,
     "THUMBNAILS_PATH": _text,

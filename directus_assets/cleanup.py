@@ -2,7 +2,9 @@
 
 Stale renditions (made from older content, by an older renderer, or for a preset that
 changed or is gone), claims whose worker died, index rows whose blob is missing, and blobs
-that no row refers to. It lists storage, so it is for a management command, not requests.
+that no row refers to; only blobs named exactly as the cache names them count, so a file
+the cache did not write is never deleted. It lists storage, so it is for a management
+command, not requests.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.core.files.storage import storages
 from django.db.models import F
 from django.utils import timezone
 
-from .cache import RENDERER_VERSION
+from .cache import RENDERER_VERSION, is_rendition_name
 from .conf import app_settings
 from .models import File, Rendition
 from .pregenerate import preset_values
@@ -86,7 +88,7 @@ def _stored_blobs() -> Iterator[Blob]:
     aliases |= set(Rendition.objects.values_list("storage", flat=True).distinct())
     folder = app_settings.THUMBNAILS_PATH.strip("/")
     for alias in sorted(a for a in aliases if a):
-        yield from ((alias, name) for name in _walk(alias, folder))
+        yield from ((alias, name) for name in _walk(alias, folder) if is_rendition_name(name))
 
 
 def _walk(alias: str, folder: str) -> Iterator[str]:

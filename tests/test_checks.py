@@ -41,6 +41,12 @@ def test_unknown_key(settings):
         ({"THUMBNAIL_STORAGE": "cache"}, "'cache', which is not in settings.STORAGES"),
         ({"SERVE": "sendfile"}, "must be one of stream, x-accel-redirect, x-sendfile, redirect"),
         ({"RENDER_TIMEOUT": 0}, "positive number of seconds"),
+        ({"MAX_RENDER_MEMORY": 0}, "must be positive"),
+        ({"FAILED_RENDER_TTL": -1}, "non-negative number of seconds"),
+        ({"RENDER_RATE_LIMIT": "lots"}, 'a rate such as "60/m"'),
+        ({"RENDER_RATE_LIMIT": "0/m"}, 'a rate such as "60/m"'),
+        ({"MAX_ADHOC_RENDITIONS_PER_FILE": -1}, "non-negative integer"),
+        ({"CACHE": "elsewhere"}, "'elsewhere', which is not in settings.CACHES"),
     ],
 )
 def test_bad_values_are_reported(settings, value, fragment):
@@ -48,3 +54,24 @@ def test_bad_values_are_reported(settings, value, fragment):
     assert len(reported) == 1
     assert reported[0][0] == "directus_assets.E003"
     assert fragment in reported[0][1]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {"ORIGINALS_PATH": "uploads/originals", "THUMBNAILS_PATH": "uploads"},
+        {"ORIGINALS_PATH": "uploads", "THUMBNAILS_PATH": "uploads/thumbs"},
+        {"ORIGINALS_PATH": "media/", "THUMBNAILS_PATH": "/media"},
+        {"THUMBNAILS_PATH": ""},
+        {"ORIGINALS_PATH": "/"},
+    ],
+)
+def test_overlapping_or_empty_folders_are_refused(settings, layout):
+    reported = errors(settings, layout)
+    assert [code for code, _ in reported] == ["directus_assets.E004"], reported
+
+
+def test_the_same_folder_names_in_different_storages_are_fine(settings):
+    settings.STORAGES = {**settings.STORAGES, "thumbs": settings.STORAGES["default"]}
+    layout = {"ORIGINALS_PATH": "files", "THUMBNAILS_PATH": "files", "THUMBNAIL_STORAGE": "thumbs"}
+    assert errors(settings, layout) == []

@@ -54,7 +54,7 @@ def test_finds_and_removes_everything_stale_and_orphaned(client, storage_kind, m
         ready=False, claimed_at=timezone.now() - timedelta(hours=1)
     )
     storage.delete(missing.name)
-    orphan = storage.save(f"thumbnails/{photo.pk}/leftover.jpg", ContentFile(b"x"))
+    orphan = storage.save(f"thumbnails/{photo.pk}/{'ab' * 16}.jpg", ContentFile(b"x"))
 
     report = cleanup("--dry-run")
     assert "would delete 4 stale renditions" in report
@@ -70,3 +70,27 @@ def test_finds_and_removes_everything_stale_and_orphaned(client, storage_kind, m
         assert not storage.exists(row.name), row
     assert not storage.exists(orphan)
     assert "would delete 0 stale renditions" in cleanup("--dry-run")
+
+
+def test_cleanup_deletes_only_what_the_cache_could_have_written(client, settings, make_file):
+    # Even with folders that overlap (`check` refuses them), no original and no file of
+    # another shape is ever deleted.
+    settings.DIRECTUS_ASSETS = {
+        "ORIGINALS_PATH": "uploads/originals",
+        "THUMBNAILS_PATH": "uploads",
+    }
+    photo = make_file(encode(bands((90, 60)), "JPEG"), filename="photo.jpg")
+    storage = photo.get_storage()
+    kept = thumbnail(client, photo, "width=50")
+    others = [
+        storage.save("uploads/notes.txt", ContentFile(b"notes")),
+        storage.save(f"uploads/{photo.pk}/leftover.jpg", ContentFile(b"x")),
+        storage.save(f"uploads/{photo.pk}/{'ab' * 16}.jpg.bak", ContentFile(b"x")),
+    ]
+    orphan = storage.save(f"uploads/{photo.pk}/{'cd' * 16}.webp", ContentFile(b"x"))
+
+    cleanup()
+
+    assert storage.exists(photo.filename_disk) and storage.exists(kept.name)
+    assert all(storage.exists(name) for name in others)
+    assert not storage.exists(orphan)
