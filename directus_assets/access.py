@@ -75,5 +75,13 @@ def check_access(request: HttpRequest, file: File) -> None:
         if not signing.verify(file.pk, request.GET):
             raise Forbidden()
         return
-    if not _load_hook(app_settings.ACCESS_CHECK)(request, file):
+    if not may_access(request, file):
         raise Forbidden()
+
+
+def may_access(request: HttpRequest | None, file: File) -> bool:
+    """Whether the access hook lets ``request`` read ``file`` (without a request: only
+    public files), for code that lists or accepts files rather than serving one."""
+    if request is None:
+        return not file.private
+    return _load_hook(app_settings.ACCESS_CHECK)(request, file)

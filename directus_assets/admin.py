@@ -3,6 +3,7 @@ thumbnail presets (inline editing, a live preview on a chosen file)."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
@@ -10,11 +11,12 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import pregenerate, thumbnails
-from .access import check_access, file_pk
+from .access import check_access, file_pk, may_access
 from .errors import AssetError, Forbidden, error_response
 from .links import asset_path
 from .models import PRESET_FIELDS, File, Rendition, ThumbnailPreset
@@ -238,9 +240,28 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
         file = _sample_file()
         return image_tag(asset_path(file.pk, {"key": preset.key}), PREVIEW_SIZE) if file else ""
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The preview lists files by title, so it must know who is looking: the page is
+        # rendered while the request is known.
+        token = _viewer.set(request)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
+        finally:
+            _viewer.reset(token)
+
     @admin.display(description="Live preview")
     def preview(self, preset: ThumbnailPreset) -> str:
-        files = _image_files()[:50]
+        viewer = _viewer.get()
+        files = [f for f in _image_files()[:200] if may_access(viewer, f)][:50]
         if not files:
             return "Upload an image to see presets applied to it here."
         return format_html(
@@ -252,6 +273,10 @@ class ThumbnailPresetAdmin(admin.ModelAdmin):
                 "", '<option value="{}">{}</option>', ((f.pk, str(f)) for f in files)
             ),
         )
+
+
+# Who is looking at the preset form being rendered (no request: public files only).
+_viewer: ContextVar[HttpRequest | None] = ContextVar("directus_assets_viewer", default=None)
 
 
 def _image_files() -> QuerySet[File]:

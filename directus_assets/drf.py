@@ -25,6 +25,7 @@ except ImportError as error:
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
+from .access import may_access
 from .links import asset_url
 from .models import File
 
@@ -33,7 +34,8 @@ class AssetField(serializers.Field):  # type: ignore[type-arg]
     """A File as its URLs when read; a file id when written."""
 
     default_error_messages = {
-        "does_not_exist": "No file has the id {value}.",
+        # The same for an unknown id and a private file the user may not see.
+        "does_not_exist": "No file you may use has the id {value}.",
         "invalid": "Expected a file id, got {value!r}.",
     }
 
@@ -56,11 +58,14 @@ class AssetField(serializers.Field):  # type: ignore[type-arg]
         if not isinstance(data, str):
             self.fail("invalid", value=data)
         try:
-            return File.objects.get(pk=data)
-        except File.DoesNotExist:
-            self.fail("does_not_exist", value=data)
+            file = File.objects.filter(pk=data).first()
         except (DjangoValidationError, ValueError):
             self.fail("invalid", value=data)
+        # A private file only for those the access hook lets see it (with no request in the
+        # serializer's context: public files only).
+        if file is None or not may_access(self.context.get("request"), file):
+            self.fail("does_not_exist", value=data)
+        return file
 
     def _absolute(self, url: str) -> str:
         request = self.context.get("request")

@@ -43,8 +43,9 @@ class Forbidden(AssetError):
     code = "FORBIDDEN"
 
     def __init__(self) -> None:
-        # One message for unknown, malformed and denied ids so nothing reveals which exist.
-        super().__init__("You don't have permission to access this.")
+        # One answer for unknown, malformed and denied ids so nothing reveals which exist:
+        # a denied private file was decided by the session, so every 403 says it may vary.
+        super().__init__("You don't have permission to access this.", headers={"Vary": "Cookie"})
 
 
 class RangeNotSatisfiable(AssetError):

@@ -74,7 +74,7 @@ def serve(
     precondition = _precondition_response(request, representation, common)
     if precondition is not None:
         return precondition
-    if app_settings.SERVE != "stream" and representation.storage is not None:
+    if _delegates(representation.storage):
         return _delegated(representation, common)
     byte_range = requested_range(request, representation)
     fileobj = _open_or_forbidden(representation)
@@ -163,6 +163,16 @@ def _precondition_response(
     if response.status_code == 412:
         return PreconditionFailed("A precondition in the request did not hold.").response()
     return response
+
+
+def _delegates(storage: Storage | None) -> bool:
+    """Whether a front proxy or the storage sends the bytes. A redirect goes only to URLs
+    that expire (pre-signed S3 URLs): a storage's plain URL would be a permanent public
+    address for a private file, served without our headers, so those are streamed."""
+    mode = app_settings.SERVE
+    if mode == "stream" or storage is None:
+        return False
+    return mode != "redirect" or bool(getattr(storage, "querystring_auth", False))
 
 
 def _delegated(representation: Representation, common: Mapping[str, str]) -> HttpResponseBase:

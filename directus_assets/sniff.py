@@ -36,7 +36,7 @@ _MARKUP = (
     (re.compile(rb"^\s*<\?xml"), "application/xml"),
 )
 # Types a browser would execute or render as markup: never taken from a file name alone.
-_ACTIVE_TYPES = {"text/html", "image/svg+xml", "application/xml", "text/xml", "text/javascript"}
+_ACTIVE_MARKERS = ("html", "xml", "script", "xsl", "flash", "shockwave")
 
 
 def sniff_type(head: bytes, filename: str = "") -> str:
@@ -56,9 +56,13 @@ def sniff_type(head: bytes, filename: str = "") -> str:
 
 def _type_from_name(head: bytes, filename: str) -> str:
     guessed, _ = mimetypes.guess_type(filename, strict=False)
-    if guessed and guessed not in _ACTIVE_TYPES and not guessed.startswith("image/"):
+    if guessed and not guessed.startswith("image/") and not _is_active(guessed):
         return guessed
     return "text/plain" if _looks_like_text(head) else "application/octet-stream"
+
+
+def _is_active(mime: str) -> bool:
+    return any(marker in mime for marker in _ACTIVE_MARKERS)
 
 
 def _looks_like_text(head: bytes) -> bool:

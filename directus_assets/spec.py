@@ -164,7 +164,8 @@ def parse_asset_query(query: QueryDict, find_preset: PresetLookup) -> AssetQuery
     values: dict[str, Any] = {}
     preset: Mapping[str, Any] | None = None
     if key is not None:
-        preset = SYSTEM_PRESETS.get(key) or find_preset(key)
+        # A key no preset can have is not looked up (PostgreSQL refuses NUL in text).
+        preset = SYSTEM_PRESETS.get(key) or (find_preset(key) if "\x00" not in key else None)
         if preset is None:
             raise InvalidQuery(f'Key "{key}" isn\'t configured.')
         values.update(preset)

@@ -65,7 +65,11 @@ def check(request: HttpRequest, file: File, preset_fingerprint: str) -> bool:
     """Whether the response may be immutable; raises :class:`StaleVersion` if ``v`` is old."""
     found = freshness(request.GET, file, preset_fingerprint)
     if found is Freshness.STALE:
+        from .links import asset_path  # links imports this module
+
         query = request.GET.copy()
         query[PARAMETER] = content_version(file, preset_fingerprint)
-        raise StaleVersion(f"{request.path}?{query.urlencode()}")
+        # Built from the file, never from the request's path: nothing the client wrote
+        # after the id can steer where the redirect goes.
+        raise StaleVersion(f"{asset_path(file.pk)}?{query.urlencode()}")
     return found is Freshness.CURRENT

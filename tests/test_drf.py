@@ -70,7 +70,7 @@ def test_writing_takes_a_file_id(photo):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("00000000-0000-0000-0000-000000000000", "No file has the id"),
+        ("00000000-0000-0000-0000-000000000000", "No file you may use has the id"),
         ("not-a-uuid", "Expected a file id"),
         (42, "Expected a file id"),
     ],

@@ -66,9 +66,7 @@ def test_the_rate_limit_can_be_turned_off(client, photo, settings):
     assert statuses == {200}
 
 
-def test_adhoc_thumbnails_past_the_cap_are_served_but_not_stored(
-    client, photo, renders, settings
-):
+def test_adhoc_thumbnails_past_the_cap_are_served_but_not_stored(client, photo, renders, settings):
     settings.DIRECTUS_ASSETS = {"MAX_ADHOC_RENDITIONS_PER_FILE": 2}
     for width in (40, 41):
         assert client.get(f"/assets/{photo.pk}?width={width}").status_code == 200
