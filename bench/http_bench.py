@@ -38,7 +38,8 @@ def _answers(port: int) -> bool:
         connection.close()
 
 
-def gunicorn(app: str, env: dict[str, str], log: Path) -> Server:
+def gunicorn(app: str, env: dict[str, str], log: Path, threads: int = 1) -> Server:
+    """gunicorn with 2 workers; ``threads`` > 1 makes them gthread workers."""
     port = free_port()
     command = [
         sys.executable,
@@ -47,6 +48,8 @@ def gunicorn(app: str, env: dict[str, str], log: Path) -> Server:
         app,
         "--workers",
         "2",
+        "--threads",
+        str(threads),
         "--bind",
         f"{LOOPBACK}:{port}",
         "--log-level",
