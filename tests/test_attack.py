@@ -135,7 +135,7 @@ def attack(base: str, pid: int, files: dict[str, object]) -> None:
     print(
         f"\nattack on {base}: {sum(statuses.values())} attacks {dict(sorted(statuses.items()))}; "
         f"victim {len(during)} requests, median {statistics.median(during) * 1000:.1f} ms, "
-        f"slowest {max(during) * 1000:.0f} ms; peak RSS of the server {peak_rss[0] / 2**20:.0f} MiB"
+        f"slowest {max(during) * 1000:.0f} ms; server peak RSS {peak_rss[0] / 2**20:.0f} MiB"
     )
     errors = {status: count for status, count in statuses.items() if status >= 500}
     assert set(errors) <= {503}, statuses
