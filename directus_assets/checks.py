@@ -78,22 +78,22 @@ def _optional_rate(value: Any) -> str | None:
     return None
 
 
-def _cache_alias(value: Any) -> str | None:
-    if value not in settings.CACHES:
-        return f"names cache {value!r}, which is not in settings.CACHES."
-    return None
-
-
 def _non_negative_number(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         return f"must be a non-negative number of seconds, not {value!r}."
     return None
 
 
-def _storage_alias(value: Any) -> str | None:
-    if value not in settings.STORAGES:
-        return f"names storage {value!r}, which is not in settings.STORAGES."
-    return None
+def _alias_in(registry: str, kind: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value not in getattr(settings, registry):
+            return f"names {kind} {value!r}, which is not in settings.{registry}."
+        return None
+
+    return check
+
+
+_storage_alias = _alias_in("STORAGES", "storage")
 
 
 def _non_negative_int(value: Any) -> str | None:
@@ -157,7 +157,7 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "RENDER_RATE_LIMIT": _optional_rate,
     "RATE_LIMIT_KEY": _text,
     "MAX_ADHOC_RENDITIONS_PER_FILE": _non_negative_int,
-    "CACHE": _cache_alias,
+    "CACHE": _alias_in("CACHES", "cache"),
     "MAX_OPERATIONS": _positive_int,
     "THUMBNAIL_STORAGE": _optional_storage_alias,
     "THUMBNAILS_PATH": _text,

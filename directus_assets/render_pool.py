@@ -51,6 +51,11 @@ class RenderPool:
         self._slots: threading.BoundedSemaphore | None = None
         self._slot_count = 0
 
+    @property
+    def admitted(self) -> int:
+        """Renders running or waiting for a slot in this process now."""
+        return self._waiting
+
     def run(self, job: Callable[..., T], *args: Any) -> T:
         """``job(*args)`` in a render process; 503 if busy or over the time limit."""
         slots = self._admit()

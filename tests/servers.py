@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import socket
@@ -17,6 +18,16 @@ from typing import Any
 
 LOOPBACK = "127.0.0.1"
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def run_for_json(command: list[str], env: dict[str, str]) -> Any:
+    """Run a script of the project with ``env``; the JSON on its last line of output."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        command, cwd=root, env={**os.environ, **env}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:

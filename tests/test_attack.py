@@ -9,22 +9,19 @@ from __future__ import annotations
 import contextlib
 import http.client
 import itertools
-import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import psutil
 import pytest
 
 from bench import http_bench
-from tests.servers import DemoSite, stop
+from tests.servers import DemoSite, run_for_json, stop
 
 pytestmark = [
     pytest.mark.slow,
@@ -33,7 +30,6 @@ pytestmark = [
         reason="the attacked servers keep their own SQLite: one run covers it",
     ),
 ]
-ROOT = Path(__file__).resolve().parent.parent
 ATTACK_SECONDS = 60
 GiB = 1024**3
 
@@ -150,15 +146,8 @@ def attack(base: str, pid: int, files: dict[str, object]) -> None:
 
 
 def prepare(env: dict[str, str]) -> dict[str, object]:
-    made = subprocess.run(
-        [sys.executable, "-m", "tests.attack_files"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-    )
-    assert made.returncode == 0, made.stderr[-3000:]
-    return json.loads(made.stdout.strip().splitlines()[-1])
+    files: dict[str, object] = run_for_json([sys.executable, "-m", "tests.attack_files"], env)
+    return files
 
 
 def test_gunicorn_under_attack_keeps_serving(tmp_path):

@@ -4,25 +4,21 @@ reference render made here from the same original."""
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import subprocess
 import sys
 import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from bench import http_bench
 from directus_assets.render import render
 from directus_assets.spec import build_spec
+from tests.servers import run_for_json
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = 400
 
 
@@ -31,15 +27,7 @@ def site(tmp_path_factory):
     """The example site on its own SQLite and storage, served by gunicorn (2 workers)."""
     directory = tmp_path_factory.mktemp("load-site")
     env = {"BENCH_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    prepared = subprocess.run(
-        [sys.executable, "bench/prepare.py", "serving"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    data = json.loads(prepared.stdout.strip().splitlines()[-1])
+    data = run_for_json([sys.executable, "bench/prepare.py", "serving"], env)
     server = http_bench.gunicorn("example_project.wsgi:application", env, directory / "g.log")
     try:
         yield server.url, data

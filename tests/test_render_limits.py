@@ -91,7 +91,7 @@ def test_renders_over_the_limit_wait_in_the_queue(photo, settings, monkeypatch, 
     wait_for(lambda: render_jobs.started_pids(gate), "the first render to start")
     second = in_thread(f"/assets/{photo.pk}?width=60", results)
     # The second waits for the one slot, so a third has no place.
-    wait_for(lambda: render_pool.pool._waiting == 2, "the second render to queue")
+    wait_for(lambda: render_pool.pool.admitted == 2, "the second render to queue")
     assert_busy(get(f"/assets/{photo.pk}?width=70")[0])
     assert len(render_jobs.started_pids(gate)) == 1  # the second has not started
     (gate / "release").touch()
