@@ -28,7 +28,7 @@ from django.utils import timezone
 from . import hit_query
 from .conf import app_settings
 from .models import File, Rendition
-from .spec import SYSTEM_PRESETS, TransformSpec
+from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, TransformSpec
 
 # Bump when rendering changes output for the same spec, so old renditions are not reused.
 RENDERER_VERSION = f"1/pillow-{PIL.__version__}"
@@ -115,11 +115,18 @@ hints = StateHints()
 def find_hit(
     file_id: Any, spec: TransformSpec, accept: str, origin: Origin
 ) -> tuple[Rendition, TransformSpec] | None:
-    """A ready rendition found with one query (file row included), or ``None`` if unsure."""
+    """A ready rendition found with one query (file row included), or ``None`` if unsure.
+
+    ``None`` means "ask the slow path", which answers everything; so in any doubt (no hint,
+    a type that has no thumbnails, a spec it cannot resolve) the answer is ``None``.
+    """
     state = hints.get(file_id)
-    if state is None:
+    if state is None or state.type not in TRANSFORMABLE_TYPES:
         return None
-    resolved = spec.resolved(state.type, accept, state.focal_point)
+    try:
+        resolved = spec.resolved(state.type, accept, state.focal_point)
+    except Exception:  # whatever it is, the slow path will say it properly
+        return None
     checks_preset = bool(origin.preset_key) and origin.preset_key not in SYSTEM_PRESETS
     found = hit_query.fetch(
         file_id, _key(state.checksum, resolved), origin.preset_key if checks_preset else None

@@ -31,6 +31,7 @@
     xField.addEventListener("input", show);
     yField.addEventListener("input", show);
     if (image.complete) show(); else image.addEventListener("load", show);
+    picker.dataset.ready = "true"; // clicks count from now on (the browser test waits for it)
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".directus-assets-focal").forEach(init);
