@@ -28,6 +28,9 @@ BLACK = (0, 0, 0, 255)
 # A larger ICC profile is not copied into every thumbnail: the pixels are converted to sRGB.
 MAX_ICC_PROFILE_BYTES = 64 * 1024
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# Register every format plugin now, not on the first open: render processes are forked
+# from a server that imported this module, so each starts ready instead of paying for it.
+Image.init()
 
 
 class RenderError(Exception):
