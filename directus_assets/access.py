@@ -61,11 +61,15 @@ def resolve_file(request: HttpRequest, file_id: str) -> File:
 
 
 def file_pk(file_id: str) -> uuid.UUID:
-    """The UUID in a URL's file id; a malformed one is :class:`Forbidden`, as unknown."""
+    """The UUID a URL's file id starts with (``<uuid>``, ``<uuid>.jpg``: any suffix, as
+    Directus allows for cache busting); a malformed one is :class:`Forbidden`, as unknown."""
     try:
-        return uuid.UUID(file_id)
+        return uuid.UUID(file_id if len(file_id) <= _UUID_LENGTH else file_id[:_UUID_LENGTH])
     except ValueError:
         raise Forbidden() from None
+
+
+_UUID_LENGTH = 36  # the hyphenated form
 
 
 def check_access(request: HttpRequest, file: File) -> None:

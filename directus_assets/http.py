@@ -8,8 +8,9 @@ attachment ``Content-Disposition`` (RFC 6266), caching and safety headers.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import IO
 from urllib.parse import quote
@@ -68,8 +69,12 @@ def serve(
     *,
     download: bool = False,
     headers: Mapping[str, str] | None = None,
+    name: str | None = None,
 ) -> HttpResponseBase:
-    """The complete response to a GET or HEAD of ``representation``."""
+    """The complete response to a GET or HEAD of ``representation``; ``name`` replaces its
+    download name."""
+    if name is not None:
+        representation = replace(representation, filename=name)
     common = _common_headers(representation, download, headers or {})
     precondition = _precondition_response(request, representation, common)
     if precondition is not None:
@@ -230,12 +235,23 @@ def _common_headers(
         "ETag": representation.etag,
         "Last-Modified": http_date(representation.last_modified_timestamp),
         "Cache-Control": _cache_control(representation),
-        "Content-Disposition": content_disposition_header(download, representation.filename)
-        or "inline",
+        "Content-Disposition": content_disposition(download, representation.filename),
         "Content-Security-Policy": app_settings.CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
         **extra,
     }
+
+
+def content_disposition(download: bool, filename: str) -> str:
+    """``inline`` or ``attachment`` with the name: plain when it is ASCII, else an ASCII
+    ``filename`` for older clients (and ``curl -OJ``) and the real one in ``filename*``
+    (RFC 6266 section 4.3)."""
+    if filename.isascii():
+        return content_disposition_header(download, filename) or "inline"
+    disposition = "attachment" if download else "inline"
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    fallback = "".join(c for c in fallback if c.isprintable() and c not in '"\\') or "download"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _cache_control(representation: Representation) -> str:

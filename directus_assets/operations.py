@@ -79,6 +79,21 @@ def _no_args(args: list[Any]) -> Args:
     return ()
 
 
+def _switch(args: list[Any]) -> Args:
+    """sharp's ``flip(true)``, ``greyscale(false)``: an optional boolean, on by default."""
+    _at_most(args, 1)
+    if args and not isinstance(args[0], bool):
+        raise ValueError(f"expected true or false, not {args[0]!r}")
+    return (args[0] if args else True,)
+
+
+def _unless_off(operation: Callable[[Image.Image], Image.Image]) -> Callable[..., Image.Image]:
+    def apply(image: Image.Image, on: bool) -> Image.Image:
+        return operation(image) if on else image
+
+    return apply
+
+
 def _parse_extract(args: list[Any]) -> Args:
     _at_most(args, 1)
     region = _options(args)
@@ -308,8 +323,12 @@ def _remove_alpha(image: Image.Image) -> Image.Image:
 OPERATIONS: dict[str, Operation] = {
     "extract": Operation(_parse_extract, _extract, stage="pre"),
     "rotate": Operation(_parse_rotate, _rotate),
-    "flip": Operation(_no_args, lambda image: image.transpose(Image.Transpose.FLIP_TOP_BOTTOM)),
-    "flop": Operation(_no_args, lambda image: image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
+    "flip": Operation(
+        _switch, _unless_off(lambda image: image.transpose(Image.Transpose.FLIP_TOP_BOTTOM))
+    ),
+    "flop": Operation(
+        _switch, _unless_off(lambda image: image.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    ),
     "extend": Operation(_parse_extend, _extend),
     "blur": Operation(_parse_sigma, _blur),
     "sharpen": Operation(_parse_sigma, _sharpen),
@@ -323,8 +342,8 @@ OPERATIONS: dict[str, Operation] = {
     "threshold": Operation(_parse_threshold, _threshold),
     "modulate": Operation(_parse_modulate, _modulate),
     "tint": Operation(_parse_tint, _tint),
-    "greyscale": Operation(_no_args, _greyscale),
-    "grayscale": Operation(_no_args, _greyscale),
+    "greyscale": Operation(_switch, _unless_off(_greyscale)),
+    "grayscale": Operation(_switch, _unless_off(_greyscale)),
     "removeAlpha": Operation(_no_args, _remove_alpha),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
@@ -22,6 +23,8 @@ from .operations import OPERATIONS
 
 FITS = ("cover", "contain", "inside", "outside", "fill")
 FORMATS = ("jpg", "jpeg", "png", "webp", "avif", "tiff", "auto")
+# sharp's other names for formats; any letter case is accepted, as sharp does.
+FORMAT_ALIASES = {"jpg": "jpeg", "jpe": "jpeg", "tif": "tiff"}
 TRANSFORMABLE_TYPES = {
     "image/jpeg": "jpeg",
     "image/png": "png",
@@ -105,13 +108,16 @@ class TransformSpec:
     ) -> TransformSpec:
         """The spec with every default filled in, so equal outputs have equal specs.
 
-        ``format=auto`` becomes AVIF or WebP when ``accept`` allows them, else the source's
-        format; quality gets the format's default; a focal point only matters for a cover
-        crop with both sides given.
+        ``format=auto`` becomes AVIF or WebP when ``accept`` allows them, else JPEG for a
+        JPEG and PNG for anything else; quality gets the format's default; a focal point
+        only matters for a cover crop with both sides given.
         """
         output = self.format or TRANSFORMABLE_TYPES[source_type]
         if output == "auto":
-            output = _negotiated_format(accept) or TRANSFORMABLE_TYPES[source_type]
+            # A client that names neither AVIF nor WebP may not decode them (or TIFF): as
+            # Directus, JPEG and PNG stay, everything else becomes PNG.
+            source = TRANSFORMABLE_TYPES[source_type]
+            output = _negotiated_format(accept) or (source if source in ("jpeg", "png") else "png")
         crops = self.fit == "cover" and bool(self.width and self.height)
         sized = bool(self.width or self.height)
         return replace(
@@ -240,7 +246,7 @@ def build_spec(values: Mapping[str, Any]) -> TransformSpec:
         height=values.get("height") or None,
         quality=values.get("quality") or None,
         without_enlargement=bool(values.get("without_enlargement")),
-        format="jpeg" if fmt == "jpg" else fmt,
+        format=fmt,
         transforms=values["transforms"],
         focal_point=focal if None not in focal else None,
     )
@@ -259,7 +265,7 @@ def _validated_fields(values: Mapping[str, Any]) -> dict[str, Any]:
         if checked.get(name) not in (None, ""):
             checked[name] = parse(name, checked[name])
     if checked.get("format"):
-        checked["format"] = _parse_choice("format", checked["format"], FORMATS)
+        checked["format"] = _parse_format("format", checked["format"])
     return checked
 
 
@@ -291,9 +297,7 @@ def parse_transforms(value: Any) -> tuple[Step, ...]:
         raise InvalidQuery(TRANSFORMS_SHAPE)
     limit = app_settings.MAX_OPERATIONS
     if len(value) > limit:
-        raise IllegalTransformation(
-            f"Expected at most {limit} transformations but received {len(value)}."
-        )
+        raise InvalidQuery(f'"transforms" Parameter is only allowed {limit} transformations.')
     return tuple(_parse_step(method, args) for method, *args in value)
 
 
@@ -330,7 +334,7 @@ def _parse_resize_step(args: list[Any]) -> tuple[tuple[str, Any], ...]:
 def _parse_format_step(args: list[Any]) -> tuple[tuple[str, Any], ...]:
     if not args:
         raise ValueError("needs a format")
-    parsed: dict[str, Any] = {"format": _parse_choice("format", args[0], FORMATS)}
+    parsed: dict[str, Any] = {"format": _parse_format("format", args[0])}
     quality = args[1].get("quality") if len(args) > 1 and isinstance(args[1], dict) else None
     if quality is not None:
         parsed["quality"] = _parse_quality("quality", quality)
@@ -349,11 +353,10 @@ def _parse_positive(name: str, raw: Any) -> int:
 
 
 def _parse_coordinate(name: str, raw: Any) -> int:
+    # Outside the image is clamped to its edge by the crop, as Directus does.
     value = _as_int(raw)
-    if value is None or value < 0:
-        raise InvalidQuery(
-            f"Expected non-negative integer for {name} but received {_received(raw)}"
-        )
+    if value is None:
+        raise InvalidQuery(f"Expected integer for {name} but received {_received(raw)}")
     return value
 
 
@@ -374,6 +377,15 @@ def _parse_choice(name: str, raw: Any, choices: tuple[str, ...]) -> str:
     return str(raw)
 
 
+def _parse_format(name: str, raw: Any) -> str:
+    given = raw.lower() if isinstance(raw, str) else raw
+    if given not in FORMATS and given not in FORMAT_ALIASES:
+        raise InvalidQuery(
+            f"Expected one of {', '.join(FORMATS)} for {name} but received {_received(raw)}"
+        )
+    return str(FORMAT_ALIASES.get(given, given))
+
+
 def _parse_flag(name: str, raw: str) -> bool:
     if raw in ("", "true", "1"):
         return True
@@ -383,13 +395,29 @@ def _parse_flag(name: str, raw: str) -> bool:
 
 
 def _as_int(raw: Any) -> int | None:
+    """An integer as JavaScript's ``Number()`` reads it (Directus does): ``100``, ``+100``,
+    ``100.0``, ``1e2``, `` 100 `` and ``0x64`` are 100; a fraction is not an integer."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 9:
-        return int(raw)
-    return None
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip(_JS_WHITESPACE)
+    if _JS_RADIX_NUMBER.fullmatch(text):
+        return int(text, 0)
+    if not _JS_DECIMAL_NUMBER.fullmatch(text) or len(text) > 40:
+        return None
+    number = float(text)
+    return int(number) if number.is_integer() else None
+
+
+# What Number() takes: decimal literals (sign, fraction, exponent) and 0x/0o/0b integers.
+_JS_DECIMAL_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+_JS_RADIX_NUMBER = re.compile(r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+")
+_JS_WHITESPACE = " \t\n\r\v\f\u00a0\ufeff"
 
 
 _PARSERS: dict[str, Any] = {
@@ -398,7 +426,7 @@ _PARSERS: dict[str, Any] = {
     "height": _parse_positive,
     "quality": _parse_quality,
     "withoutEnlargement": _parse_flag,
-    "format": lambda name, raw: _parse_choice(name, raw, FORMATS),
+    "format": lambda name, raw: _parse_format(name, raw),
     "transforms": lambda name, raw: parse_transforms(raw),
     "focal_point_x": _parse_coordinate,
     "focal_point_y": _parse_coordinate,

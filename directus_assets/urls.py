@@ -8,6 +8,7 @@ app_name = "directus_assets"
 
 urlpatterns = [
     path("<str:file_id>", views.asset, name="asset"),
+    path("<str:file_id>/", views.asset),
     path("<str:file_id>/<path:filename>", views.asset, name="asset-named"),
     path("", views.no_route),
 ]

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.views.decorators.csrf import csrf_exempt
 
 from . import cache, guard, http, thumbnails, versions
 from .access import check_access, file_pk, resolve_file
@@ -20,6 +21,7 @@ from .errors import (
     RouteNotFound,
     ServiceUnavailable,
 )
+from .ingest import clean_filename
 from .models import File, Rendition, ThumbnailPreset
 from .signing import is_signed
 from .spec import (
@@ -35,8 +37,13 @@ logger = logging.getLogger(__name__)
 
 
 def asset_endpoint(view: View) -> View:
-    """GET/HEAD only, and every :class:`AssetError` answered in Directus's JSON shape."""
+    """GET/HEAD only, and every :class:`AssetError` answered in Directus's JSON shape.
 
+    Exempt from CSRF: it changes nothing, and another method must get the JSON 405, not
+    the site's CSRF page.
+    """
+
+    @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
@@ -59,7 +66,7 @@ def asset_endpoint(view: View) -> View:
 
 @asset_endpoint
 def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> HttpResponseBase:
-    """``/assets/<file-id>[/<any-filename>]``: the trailing name only makes URLs readable."""
+    """``/assets/<file-id>[/<any-filename>]``: a trailing name is the download name."""
     query = parse_asset_query(request.GET, _preset_hint)
     if query.spec.changes_image:
         # The hot path: a stored thumbnail found, with its file, in one query.
@@ -75,7 +82,9 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
     immutable = versions.check(request, file, query.preset_fingerprint)
     if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
-        return http.serve(request, original(file, immutable), download=query.download)
+        return http.serve(
+            request, original(file, immutable), download=query.download, name=_name(request)
+        )
     spec = query.spec.resolved(file.type, _accept(request), file.focal_point)
     stored = cache.find_ready(file, spec)
     row, data = (stored, None) if stored else _make_thumbnail(request, query, file, spec)
@@ -172,7 +181,15 @@ def _serve_thumbnail(
 ) -> HttpResponseBase:
     headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
     representation = thumbnail_representation(file, spec, row, data, immutable)
-    return http.serve(request, representation, download=query.download, headers=headers)
+    return http.serve(
+        request, representation, download=query.download, headers=headers, name=_name(request)
+    )
+
+
+def _name(request: HttpRequest) -> str | None:
+    """The name after the id (``/assets/<id>/<name>``): the download name, as Directus."""
+    given = request.resolver_match.kwargs.get("filename") if request.resolver_match else None
+    return clean_filename(given) if given else None
 
 
 def _accept(request: HttpRequest) -> str:

@@ -57,7 +57,10 @@ def test_download_in_any_form_makes_an_attachment(client, photo, query):
 @pytest.mark.parametrize(
     ("name", "header"),
     [
-        ("naïve café.jpg", "inline; filename*=utf-8''na%C3%AFve%20caf%C3%A9.jpg"),
+        (
+            "naïve café.jpg",
+            "inline; filename=\"naive cafe.jpg\"; filename*=UTF-8''na%C3%AFve%20caf%C3%A9.jpg",
+        ),
         ('say "cheese".jpg', 'inline; filename="say \\"cheese\\".jpg"'),
         (
             "evil\r\nSet-Cookie: a=b.jpg",

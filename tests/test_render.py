@@ -185,9 +185,10 @@ def test_palette_sixteen_bit_and_cmyk_sources():
 @pytest.mark.parametrize(
     ("transforms", "check"),
     [
-        ((("flop", ()),), lambda im: near(im.getpixel((5, 15)), BLUE)),
-        ((("flip", ()),), lambda im: near(im.getpixel((5, 15)), RED)),
-        ((("greyscale", ()),), lambda im: im.mode == "L"),
+        ((("flop", (True,)),), lambda im: near(im.getpixel((5, 15)), BLUE)),
+        ((("flip", (True,)),), lambda im: near(im.getpixel((5, 15)), RED)),
+        ((("flop", (False,)),), lambda im: near(im.getpixel((5, 15)), RED)),
+        ((("greyscale", (True,)),), lambda im: im.mode == "L"),
         ((("rotate", (90.0, (0, 0, 0, 255))),), lambda im: im.size == (30, 90)),
         ((("extend", (5, 5, 5, 5, (255, 255, 255, 255))),), lambda im: im.size == (100, 40)),
         ((("negate", (True,)),), lambda im: near(im.getpixel((5, 15)), (0, 255, 255))),

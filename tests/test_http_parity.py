@@ -1,0 +1,158 @@
+"""What a Directus client sees, over HTTP from a real server (gunicorn) running the example
+site's default middleware, CSRF checks included: the answers Directus gives."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import sys
+from urllib.parse import quote
+
+import pytest
+from PIL import Image
+
+from bench import http_bench
+from tests.servers import run_for_json
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("parity-site")
+    env = {"BENCH_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    corpus = run_for_json([sys.executable, "-m", "tests.corpus"], env)
+    attack = run_for_json([sys.executable, "-m", "tests.attack_files"], env)["ids"]
+    server = http_bench.gunicorn("example_project.wsgi:application", env, directory / "g.log")
+    try:
+        yield server.url, {**corpus, **attack}
+    finally:
+        server.stop()
+
+
+def request(site, method, path, headers=None):
+    url, _ = site
+    host, port = url.rsplit("/", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def get(site, path, headers=None):
+    return request(site, "GET", path, headers)
+
+
+def error_code(body):
+    return json.loads(body)["errors"][0]["extensions"]["code"]
+
+
+def asset(site, name):
+    return f"/assets/{site[1][name]}"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_other_methods_get_the_json_405_even_with_csrf_checks_on(site, method):
+    status, headers, body = request(site, method, asset(site, "jpeg"))
+    assert status == 405, body[:200]
+    assert headers["Allow"] == "GET, HEAD"
+    assert error_code(body) == "METHOD_NOT_ALLOWED"
+
+
+@pytest.mark.parametrize("width", ["100", "100.0", "1e2", "%2B100", "%20100", "0x64"])
+def test_numbers_are_read_as_directus_reads_them(site, width):
+    status, _, body = get(site, f"{asset(site, 'jpeg')}?width={width}&format=png")
+    assert status == 200
+    assert Image.open(io.BytesIO(body)).size[0] == 100
+
+
+@pytest.mark.parametrize("width", ["1.5", "abc", "0", "-3", "1e400"])
+def test_fractions_and_nonsense_stay_bad_queries(site, width):
+    status, _, body = get(site, f"{asset(site, 'jpeg')}?width={width}")
+    assert (status, error_code(body)) == (400, "INVALID_QUERY")
+
+
+def test_a_focal_point_outside_the_image_is_clamped(site):
+    query = "width=50&height=50&focal_point_x=-1&focal_point_y=99999&format=png"
+    status, _, body = get(site, f"{asset(site, 'jpeg')}?{query}")
+    assert status == 200 and Image.open(io.BytesIO(body)).size == (50, 50)
+
+
+@pytest.mark.parametrize(
+    ("given", "content_type"),
+    [("JPG", "image/jpeg"), ("jpe", "image/jpeg"), ("TIF", "image/tiff"), ("Png", "image/png")],
+)
+def test_format_names_as_sharp_takes_them(site, given, content_type):
+    status, headers, _ = get(site, f"{asset(site, 'jpeg')}?width=30&format={given}")
+    assert (status, headers["Content-Type"]) == (200, content_type)
+
+
+@pytest.mark.parametrize(
+    ("source", "content_type"),
+    [
+        ("jpeg", "image/jpeg"),
+        ("png-alpha", "image/png"),
+        ("webp", "image/png"),
+        ("avif", "image/png"),
+        ("tiff", "image/png"),
+    ],
+)
+def test_auto_format_without_avif_or_webp_gives_jpeg_or_png(site, source, content_type):
+    path = f"{asset(site, source)}?width=30&format=auto"
+    status, headers, _ = get(site, path, {"Accept": "image/jpeg,image/png,*/*"})
+    assert (status, headers["Content-Type"]) == (200, content_type)
+    assert "Accept" in headers["Vary"]
+
+
+def test_transform_arguments_as_sharp_takes_them(site):
+    status, _, _ = get(site, f'{asset(site, "jpeg")}?transforms=[["flip",true],["flop",false]]')
+    assert status == 200
+
+
+def test_too_many_transforms_is_a_bad_query_in_directus_words(site):
+    steps = quote(json.dumps([["flip"]] * 6))
+    status, _, body = get(site, f"{asset(site, 'jpeg')}?transforms={steps}")
+    assert (status, error_code(body)) == (400, "INVALID_QUERY")
+    message = json.loads(body)["errors"][0]["message"]
+    assert message == '"transforms" Parameter is only allowed 5 transformations.'
+
+
+@pytest.mark.parametrize(
+    ("query", "source"),
+    [
+        ("height=6000", "photo"),  # 9000x6000
+        ("fit=outside&width=6000&height=6000", "photo"),
+        ("height=1200", "wide"),  # 24000x1200
+        ("height=6000", "banner"),
+        ("width=100", "strip"),
+    ],
+)
+def test_outputs_over_the_limits_are_illegal_transformations(site, query, source):
+    status, _, body = get(site, f"{asset(site, source)}?{query}")
+    assert (status, error_code(body)) == (400, "ILLEGAL_ASSET_TRANSFORMATION")
+
+
+@pytest.mark.parametrize("suffix", ["/", ".jpg", ".anything-for-cache-busting"])
+def test_directus_url_forms_serve_the_file(site, suffix):
+    status, headers, _ = get(site, asset(site, "jpeg") + suffix)
+    assert (status, headers["Content-Type"]) == (200, "image/jpeg")
+
+
+def test_the_trailing_name_is_the_download_name(site):
+    inline = get(site, f"{asset(site, 'jpeg')}/holiday.jpg")[1]["Content-Disposition"]
+    assert inline == 'inline; filename="holiday.jpg"'
+    attached = get(site, f"{asset(site, 'jpeg')}/holiday.jpg?download&width=20")[1]
+    assert attached["Content-Disposition"] == 'attachment; filename="holiday.jpg"'
+
+
+def test_a_non_ascii_name_has_an_ascii_fallback_too(site):
+    name = quote("été à Paris.jpg")
+    disposition = get(site, f"{asset(site, 'jpeg')}/{name}?download")[1]["Content-Disposition"]
+    assert disposition == (
+        'attachment; filename="ete a Paris.jpg"; '
+        "filename*=UTF-8''%C3%A9t%C3%A9%20%C3%A0%20Paris.jpg"
+    )
