@@ -2,7 +2,8 @@
 a query of every kind, the answer (status, the headers that matter, the bytes) is the same
 cold (no hints, no thumbnail, nothing remembered), warm (asked before), after related
 requests (another size of the same file, the same query on another file), in any order
-(Hypothesis), and from two gunicorn workers."""
+(Hypothesis), and from two gunicorn workers; on local disk and S3 (and, in the suite's
+second run, on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ COMPARED = (
 
 
 @pytest.fixture
-def corpus(settings, monkeypatch):
+def corpus(settings, monkeypatch, storage_kind):
     settings.DIRECTUS_ASSETS = {"RENDER_RATE_LIMIT": None}  # the same question, many times
     for key, values in PRESETS.items():
         ThumbnailPreset.objects.create(key=key, **values)
