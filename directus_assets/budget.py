@@ -206,15 +206,18 @@ def _rotated(size: Size, angle: float) -> Size:
         return size
     if angle % 90 == 0:
         return size[::-1]
-    # Pillow's rotate(expand=True): the bounding box of the turned corners, as it rounds it.
-    radians = math.radians(angle)  # the operation turns by -angle; Pillow negates it again
-    cos, sin = round(math.cos(radians), 15), round(math.sin(radians), 15)
+    # Pillow's rotate(-angle, expand=True) (as operations.py calls it): the bounding box of
+    # the turned corners, with Pillow's own arithmetic, so the rounding agrees to the pixel.
+    radians = -math.radians(-angle % 360.0)
+    a, b = round(math.cos(radians), 15), round(math.sin(radians), 15)
+    d, e = round(-math.sin(radians), 15), round(math.cos(radians), 15)
     width, height = size
     centre_x, centre_y = width / 2, height / 2
-    xs, ys = [], []
-    for x, y in ((0, 0), (width, 0), (width, height), (0, height)):
-        xs.append(cos * (x - centre_x) + sin * (y - centre_y) + centre_x)
-        ys.append(-sin * (x - centre_x) + cos * (y - centre_y) + centre_y)
+    c = a * -centre_x + b * -centre_y + 0.0 + centre_x
+    f = d * -centre_x + e * -centre_y + 0.0 + centre_y
+    corners = ((0, 0), (width, 0), (width, height), (0, height))
+    xs = [a * x + b * y + c for x, y in corners]
+    ys = [d * x + e * y + f for x, y in corners]
     return (
         math.ceil(max(xs)) - math.floor(min(xs)),
         math.ceil(max(ys)) - math.floor(min(ys)),

@@ -31,7 +31,7 @@ from .models import File, Rendition
 from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, TransformSpec
 
 # Bump when rendering changes output for the same spec, so old renditions are not reused.
-RENDERER_VERSION = f"1/pillow-{PIL.__version__}"
+RENDERER_VERSION = f"2/pillow-{PIL.__version__}"
 _FIRST_POLL, _LONGEST_POLL = 0.01, 0.2
 
 
