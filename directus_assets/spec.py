@@ -405,6 +405,8 @@ def _as_int(raw: Any) -> int | None:
         return int(raw) if raw.is_integer() else None
     if not isinstance(raw, str):
         return None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return int(raw)  # the common case, on every cached hit: no regular expressions
     text = raw.strip(_JS_WHITESPACE)
     if _JS_RADIX_NUMBER.fullmatch(text):
         return int(text, 0)
