@@ -7,7 +7,6 @@ request answered (none over 2 s, median under 100 ms), the server's processes to
 from __future__ import annotations
 
 import contextlib
-import http.client
 import itertools
 import os
 import random
@@ -21,7 +20,7 @@ import psutil
 import pytest
 
 from bench import http_bench
-from tests.servers import DemoSite, run_for_json, stop
+from tests.servers import DemoSite, http_request, run_for_json, stop
 
 pytestmark = [
     pytest.mark.slow,
@@ -67,15 +66,7 @@ def worst_requests(ids: dict[str, str], hit: str) -> list[tuple[str, dict[str, s
 
 
 def fetch(base: str, path: str, headers: dict[str, str] | None = None) -> int:
-    host, port = base.rsplit("/", 1)[1].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=30)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
+    return http_request(base, "GET", path, headers)[0]
 
 
 def total_rss(pid: int) -> int:

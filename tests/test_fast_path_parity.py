@@ -7,7 +7,6 @@ second run, on PostgreSQL)."""
 
 from __future__ import annotations
 
-import http.client
 import sys
 
 import pytest
@@ -22,7 +21,7 @@ from directus_assets.signing import signed_url
 from directus_assets.versions import content_version
 from tests.conftest import body
 from tests.corpus import PRESETS, QUERIES, files
-from tests.servers import run_for_json
+from tests.servers import http_request, run_for_json
 
 pytestmark = pytest.mark.django_db
 COMPARED = (
@@ -121,14 +120,8 @@ def test_any_order_answers_as_cold(client, corpus, monkeypatch, order):
 
 
 def fetch(url, path, headers):
-    host, port = url.rsplit("/", 1)[1].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=30)
-    try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        return response.status, {h: response.getheader(h) for h in COMPARED}, response.read()
-    finally:
-        connection.close()
+    status, received, body = http_request(url, "GET", path, headers)
+    return status, {h: received.get(h) for h in COMPARED}, body
 
 
 @pytest.mark.slow

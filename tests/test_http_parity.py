@@ -3,7 +3,6 @@ site's default middleware, CSRF checks included: the answers Directus gives."""
 
 from __future__ import annotations
 
-import http.client
 import io
 import json
 import sys
@@ -13,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bench import http_bench
-from tests.servers import run_for_json
+from tests.servers import http_request, run_for_json
 
 pytestmark = pytest.mark.slow
 
@@ -32,15 +31,7 @@ def site(tmp_path_factory):
 
 
 def request(site, method, path, headers=None):
-    url, _ = site
-    host, port = url.rsplit("/", 1)[1].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=30)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return http_request(site[0], method, path, headers)
 
 
 def get(site, path, headers=None):

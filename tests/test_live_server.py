@@ -1,25 +1,18 @@
 """Originals over a real HTTP server on loopback: streaming, HEAD and ranges on the wire."""
 
-import http.client
 from urllib.parse import urlsplit
 
 import pytest
 
 from directus_assets.models import File
 from tests.conftest import image_bytes
+from tests.servers import http_request
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def request(live_server, method, path, headers=None):
-    address = urlsplit(live_server.url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return http_request(live_server.url, method, path, headers)
 
 
 def test_originals_on_the_wire(live_server):
