@@ -126,7 +126,7 @@ def fetch(url, path, headers):
 
 @pytest.mark.slow
 def test_two_gunicorn_workers_answer_alike_every_time(tmp_path):
-    env = {"BENCH_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {"BENCH_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tests.server_settings"}
     ids = run_for_json([sys.executable, "-m", "tests.corpus"], env)
     server = http_bench.gunicorn("example_project.wsgi:application", env, tmp_path / "g.log")
     try:

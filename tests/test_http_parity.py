@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     directory = tmp_path_factory.mktemp("parity-site")
-    env = {"BENCH_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {"BENCH_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "tests.server_settings"}
     corpus = run_for_json([sys.executable, "-m", "tests.corpus"], env)
     attack = run_for_json([sys.executable, "-m", "tests.attack_files"], env)["ids"]
     server = http_bench.gunicorn("example_project.wsgi:application", env, directory / "g.log")
