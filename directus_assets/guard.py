@@ -14,9 +14,11 @@ checked. Three things bound what anonymous clients can make the server do and st
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
@@ -25,6 +27,7 @@ from .errors import AssetError, RenderTimedOut, TooManyRequests, UnprocessableIm
 from .models import File, Rendition
 from .spec import IllegalTransformation
 
+logger = logging.getLogger(__name__)
 RATE_GROUP = "directus_assets.renders"
 # Failures that would happen again: remembered. (Busy, rate-limited: not the URL's fault.)
 REMEMBERED = (IllegalTransformation, UnprocessableImage, RenderTimedOut)
@@ -56,9 +59,15 @@ def check_rate(request: HttpRequest) -> None:
     rate = app_settings.RENDER_RATE_LIMIT
     if rate is None:
         return
-    usage = get_usage(
-        request, group=RATE_GROUP, key=app_settings.RATE_LIMIT_KEY, rate=rate, increment=True
-    )
+    try:
+        usage = get_usage(
+            request, group=RATE_GROUP, key=app_settings.RATE_LIMIT_KEY, rate=rate, increment=True
+        )
+    except (ImproperlyConfigured, KeyError) as unknown:
+        # No client address (a server on a Unix socket behind a proxy): limiting everyone as
+        # one client would break the site, so the limit is off until it is configured.
+        logger.error("RENDER_RATE_LIMIT is not applied: %s", unknown)
+        return
     if usage is not None and usage["should_limit"]:
         retry_after = max(int(usage["time_left"]), 1)
         raise TooManyRequests(

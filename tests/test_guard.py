@@ -60,6 +60,15 @@ def test_renders_per_client_are_rate_limited(client, photo, renders, settings):
     assert other.status_code == 200
 
 
+def test_no_client_address_turns_the_limit_off_with_an_error_not_a_500(
+    client, photo, settings, caplog
+):
+    settings.DIRECTUS_ASSETS = {"RENDER_RATE_LIMIT": "1/m"}
+    for width in (40, 41):  # a server on a Unix socket gives no REMOTE_ADDR
+        assert client.get(f"/assets/{photo.pk}?width={width}", REMOTE_ADDR="").status_code == 200
+    assert "RENDER_RATE_LIMIT is not applied" in caplog.text
+
+
 def test_the_rate_limit_can_be_turned_off(client, photo, settings):
     settings.DIRECTUS_ASSETS = {"RENDER_RATE_LIMIT": None}
     statuses = {client.get(f"/assets/{photo.pk}?width={w}").status_code for w in range(40, 110)}
