@@ -33,11 +33,16 @@ RENDER_OVERHEAD = 16 * MiB
 # Modes the renderer works in; any other is converted first (a second full-size copy).
 WORKING_MODES = ("RGB", "RGBA", "L", "LA")
 # Modes that have, or may have, an alpha channel; and steps that can add one.
-ALPHA_MODES = ("RGBA", "LA", "PA", "P", "RGBa", "La")
+MAY_HAVE_ALPHA = ("RGBA", "LA", "PA", "P", "RGBa", "La")
 ALPHA_STEPS = ("extend", "rotate")
 # The largest side each encoder can write.
-FORMAT_MAX_SIDE = {"jpeg": 65_500, "png": 2**31 - 1, "webp": 16_383, "avif": 65_536}
-FORMAT_MAX_SIDE["tiff"] = 2**31 - 1
+FORMAT_MAX_SIDE = {
+    "jpeg": 65_500,
+    "png": 2**31 - 1,
+    "webp": 16_383,
+    "avif": 65_536,
+    "tiff": 2**31 - 1,
+}
 # Pillow's median is a rank filter: ~40 ns per pixel per window cell here. 50 million
 # pixel-cells is about two seconds.
 MAX_MEDIAN_WORK = 50_000_000
@@ -122,7 +127,7 @@ def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) 
 
 
 def _has_alpha(header: Header, spec: TransformSpec) -> bool:
-    return header.mode in ALPHA_MODES or any(name in ALPHA_STEPS for name, _ in spec.transforms)
+    return header.mode in MAY_HAVE_ALPHA or any(name in ALPHA_STEPS for name, _ in spec.transforms)
 
 
 def planned_size(spec: TransformSpec, source: Size) -> Size:
