@@ -32,6 +32,7 @@ def ensure(
 ) -> tuple[TransformSpec, RenditionRow, bytes | None]:
     """The resolved spec, its ready rendition, and the bytes if this call rendered them."""
     resolved = spec.resolved(file.type, accept, file.focal_point)
+    check_budget(file, resolved)
     row, data = make(file, resolved, origin, force=force)
     return resolved, row, data
 
@@ -39,8 +40,8 @@ def ensure(
 def make(
     file: File, spec: TransformSpec, origin: cache.Origin, *, force: bool = False
 ) -> tuple[RenditionRow, bytes | None]:
-    """The ready rendition of a resolved spec, rendered (within budget) if nobody has it."""
-    check_budget(file, spec)
+    """The ready rendition of a resolved spec whose budget was checked (:func:`check_budget`),
+    rendered if nobody has it."""
     return cache.fetch_or_render(file, spec, lambda: render_file(file, spec), origin, force=force)
 
 
