@@ -34,7 +34,7 @@ RENDER_OVERHEAD = 16 * MiB
 WORKING_MODES = ("RGB", "RGBA", "L", "LA")
 # Modes that have, or may have, an alpha channel; and steps that can add one.
 MAY_HAVE_ALPHA = ("RGBA", "LA", "PA", "P", "RGBa", "La")
-ALPHA_STEPS = ("extend", "rotate")
+ALPHA_STEPS = ("extend", "rotate", "post-rotate", "ensureAlpha")
 # The largest side each encoder can write.
 FORMAT_MAX_SIDE = {
     "jpeg": 65_500,
@@ -43,9 +43,9 @@ FORMAT_MAX_SIDE = {
     "avif": 65_536,
     "tiff": 2**31 - 1,
 }
-# Pillow's median is a rank filter: ~40 ns per pixel per window cell here. 50 million
-# pixel-cells is about two seconds.
-MAX_MEDIAN_WORK = 50_000_000
+# Neighbourhood steps cost per pixel what their window holds ("cells", ~2-5 ns each in
+# libvips on one core, measured): 600 million cells is about two seconds.
+MAX_STEP_WORK = 600_000_000
 # Steps that keep the size but hold a second and third copy (alpha split off and put back).
 _COPYING_STEPS = 3
 
@@ -196,12 +196,12 @@ def _canvases(
 def step_size(name: str, args: tuple[Any, ...], size: Size) -> Size:
     """The size of an image of ``size`` after the ``transforms`` step ``name``."""
     width, height = size
-    if name == "extract":
+    if name in ("extract", "post-extract"):
         return args[2], args[3]
     if name == "extend":
         top, right, bottom, left = args[:4]
         return width + left + right, height + top + bottom
-    if name == "rotate":
+    if name in ("rotate", "post-rotate"):
         return _rotated(size, args[0])
     return size
 
@@ -211,34 +211,37 @@ def _rotated(size: Size, angle: float) -> Size:
         return size
     if angle % 90 == 0:
         return size[::-1]
-    # Pillow's rotate(-angle, expand=True) (as operations.py calls it): the bounding box of
-    # the turned corners, with Pillow's own arithmetic, so the rounding agrees to the pixel.
-    radians = -math.radians(-angle % 360.0)
-    a, b = round(math.cos(radians), 15), round(math.sin(radians), 15)
-    d, e = round(-math.sin(radians), 15), round(math.cos(radians), 15)
+    # libvips' rotate (as sharp and effects.py call it): the bounding box of the turned
+    # image, each side rounded to the nearest integer (C's rint: ties to even, as Python's).
+    radians = math.radians(angle)
+    cos, sin = abs(math.cos(radians)), abs(math.sin(radians))
     width, height = size
-    centre_x, centre_y = width / 2, height / 2
-    c = a * -centre_x + b * -centre_y + 0.0 + centre_x
-    f = d * -centre_x + e * -centre_y + 0.0 + centre_y
-    corners = ((0, 0), (width, 0), (width, height), (0, height))
-    xs = [a * x + b * y + c for x, y in corners]
-    ys = [d * x + e * y + f for x, y in corners]
-    return (
-        math.ceil(max(xs)) - math.floor(min(xs)),
-        math.ceil(max(ys)) - math.floor(min(ys)),
-    )
+    return round(width * cos + height * sin), round(width * sin + height * cos)
 
 
 def _check_step_work(name: str, args: tuple[Any, ...], size: Size) -> None:
-    if name != "median":
-        return  # every other step is linear in its pixels, which the canvas limits bound
-    window = args[0]
-    work = _pixels(size) * window * window
-    if work > MAX_MEDIAN_WORK:
+    cells = _cells_per_pixel(name, args)
+    work = _pixels(size) * cells
+    if work > MAX_STEP_WORK:
         raise OverBudget(
-            f'"median" {window} over {_size(size)} pixels is {work} pixel-window operations; '
-            f"the limit is {MAX_MEDIAN_WORK}. Use a smaller window or a smaller image."
+            f'"{name}" over {_size(size)} pixels is {work} pixel-window operations; the limit '
+            f"is {MAX_STEP_WORK}. Use a smaller window or sigma, or a smaller image."
         )
+
+
+def _cells_per_pixel(name: str, args: tuple[Any, ...]) -> float:
+    """The window a neighbourhood step reads for each pixel (1 for pointwise steps)."""
+    if name == "median":
+        return float(args[0] ** 2)
+    if name == "convolve":
+        return float(args[0] * args[1])
+    if name == "blur" and args[0] is not None:
+        return 8 * args[0]  # separable Gaussian: two passes of about 4 sigma
+    if name == "sharpen" and args[0] is not None:
+        return 24 * args[0]  # a Gaussian on lightness, with two colour conversions
+    if name == "clahe":
+        return 2.0 * args[1] + 256  # a sliding histogram: a column in, a column out, the bins
+    return 1.0
 
 
 def _check_canvas(what: str, size: Size, limits: Limits) -> None:

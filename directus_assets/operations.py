@@ -1,55 +1,65 @@
-"""The ``transforms`` operations, with sharp's argument shapes.
+"""The ``transforms`` methods: sharp's argument rules and sharp's order of operations.
 
-Each operation parses its JSON arguments into a hashable, normalised tuple (raising
-:class:`ValueError` with a readable reason) and applies them to a Pillow image. ``stage``
-says where sharp's pipeline runs it: ``pre`` before the fit, ``post`` after it. ``resize``
-and ``toFormat`` are not here: they become fields of the transformation spec.
+sharp does not run method calls in the order they are made: each call sets an option (a
+second call of the same method replaces the first) and one fixed pipeline runs them all.
+:func:`in_sharp_order` turns a list of calls into that pipeline's steps, split where the
+resize runs; :mod:`directus_assets.effects` applies them. Each parser takes the JSON
+arguments of a call and returns a hashable tuple, raising :class:`ValueError` with a reason.
+Pure Python: the web process parses without loading an image library.
 """
 
 from __future__ import annotations
 
-import colorsys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageColor, ImageEnhance, ImageFilter, ImageOps
+from PIL import ImageColor
 
 Args = tuple[Any, ...]
+Step = tuple[str, Args]
 Color = tuple[int, int, int, int]
+BLACK: Color = (0, 0, 0, 255)
 
 
 @dataclass(frozen=True)
-class Operation:
-    """A ``transforms`` method: how its arguments parse and how it applies."""
+class Method:
+    """A ``transforms`` method: how its arguments parse, and what it does (for the README)."""
 
     parse: Callable[[list[Any]], Args]
-    apply: Callable[..., Image.Image]
-    stage: str = "post"
+    does: str
 
 
-# --- argument parsing -------------------------------------------------------------------
+# --- argument rules (sharp's lib/*.js) --------------------------------------------------
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _number(value: Any, name: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+    if not _is_number(value) or not low <= value <= high:
         raise ValueError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
     return float(value)
 
 
-def _integer(value: Any, name: str, low: int, high: int = 100_000) -> int:
+def _integer(value: Any, name: str, low: int, high: int = 100_000_000) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON 2.0 is the integer 2 in JavaScript
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{name} must be an integer from {low} to {high}, not {value!r}")
     return value
 
 
+def _boolean(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value
+
+
 def _options(args: list[Any], position: int = 0) -> dict[str, Any]:
-    if len(args) <= position:
-        return {}
-    if not isinstance(args[position], dict):
-        raise ValueError(f"expected an options object, not {args[position]!r}")
-    options: dict[str, Any] = args[position]
-    return options
+    value = args[position] if len(args) > position else None
+    return value if isinstance(value, dict) else {}
 
 
 def _at_most(args: list[Any], count: int) -> None:
@@ -57,11 +67,11 @@ def _at_most(args: list[Any], count: int) -> None:
         raise ValueError(f"takes at most {count} argument(s), got {len(args)}")
 
 
-def parse_color(value: Any, default: Color = (0, 0, 0, 255)) -> Color:
+def parse_color(value: Any, default: Color = BLACK) -> Color:
     """A colour as sharp takes it: a CSS string or ``{"r", "g", "b", "alpha"}``."""
     if value is None:
         return default
-    if isinstance(value, str):
+    if isinstance(value, str) and 3 <= len(value) <= 200:
         try:
             rgba = ImageColor.getcolor(value, "RGBA")
         except ValueError:
@@ -80,18 +90,17 @@ def _no_args(args: list[Any]) -> Args:
 
 
 def _switch(args: list[Any]) -> Args:
-    """sharp's ``flip(true)``, ``greyscale(false)``: an optional boolean, on by default."""
+    """``flip(true)``, ``greyscale(false)``: anything but a boolean means on, as in sharp."""
     _at_most(args, 1)
-    if args and not isinstance(args[0], bool):
-        raise ValueError(f"expected true or false, not {args[0]!r}")
-    return (args[0] if args else True,)
+    return (args[0] if args and isinstance(args[0], bool) else True,)
 
 
-def _unless_off(operation: Callable[[Image.Image], Image.Image]) -> Callable[..., Image.Image]:
-    def apply(image: Image.Image, on: bool) -> Image.Image:
-        return operation(image) if on else image
-
-    return apply
+def _parse_rotate(args: list[Any]) -> Args:
+    _at_most(args, 2)
+    if not args or args[0] is None:
+        return ()  # sharp's rotate() auto-orients, which every render does anyway
+    angle = _number(args[0], "angle", -360_000, 360_000)
+    return angle % 360, parse_color(_options(args, 1).get("background"))
 
 
 def _parse_extract(args: list[Any]) -> Args:
@@ -104,40 +113,76 @@ def _parse_extract(args: list[Any]) -> Args:
     return left, top, width, height
 
 
+EXTEND_WITH = ("background", "copy", "repeat", "mirror")
+
+
 def _parse_extend(args: list[Any]) -> Args:
     _at_most(args, 1)
-    if args and isinstance(args[0], int) and not isinstance(args[0], bool):
-        edge = _integer(args[0], "extend", 0, 10_000)
-        return edge, edge, edge, edge, (0, 0, 0, 255)
+    if args and not isinstance(args[0], dict):
+        edge = _integer(args[0], "extend", 1)
+        return edge, edge, edge, edge, BLACK, "background"
     options = _options(args)
-    edges = tuple(
-        _integer(options.get(k, 0), k, 0, 10_000) for k in ("top", "right", "bottom", "left")
-    )
-    return (*edges, parse_color(options.get("background")))
+    edges = tuple(_integer(options.get(k, 0), k, 0) for k in ("top", "right", "bottom", "left"))
+    extend_with = options.get("extendWith", "background")
+    if extend_with not in EXTEND_WITH:
+        raise ValueError(f"extendWith must be one of {', '.join(EXTEND_WITH)}")
+    return (*edges, parse_color(options.get("background")), extend_with)
 
 
-def _parse_rotate(args: list[Any]) -> Args:
-    _at_most(args, 2)
-    angle = _number(args[0], "angle", -360_000, 360_000) if args else 0.0
-    return angle % 360, parse_color(_options(args, 1).get("background"))
-
-
-def _parse_sigma(args: list[Any]) -> Args:
+def _parse_trim(args: list[Any]) -> Args:
     _at_most(args, 1)
-    if not args or args[0] is True:
-        return (None,)
-    value = args[0].get("sigma") if isinstance(args[0], dict) else args[0]
-    return (_number(value, "sigma", 0.3, 1000),)
+    if args and not isinstance(args[0], dict):
+        raise ValueError(f"expected an options object, not {args[0]!r}")
+    options = _options(args)
+    background = options.get("background")
+    return (
+        None if background is None else parse_color(background),
+        _number(options.get("threshold", 10), "threshold", 0, 1e9),
+        _boolean(options.get("lineArt", False), "lineArt"),
+        _integer(options.get("margin", 0), "margin", 0, 10_000_000),
+    )
+
+
+def _parse_sharpen(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    options = _options(args)
+    if not options:
+        return (None,)  # sharp's fast 3x3 sharpen
+    defaults = {"m1": 1.0, "m2": 2.0, "x1": 2.0, "y2": 10.0, "y3": 20.0}
+    return (
+        _number(options.get("sigma"), "sigma", 0.000001, 10),
+        *(_number(options.get(k, v), k, 0, 1_000_000) for k, v in defaults.items()),
+    )
 
 
 def _parse_median(args: list[Any]) -> Args:
     _at_most(args, 1)
-    size = _integer(args[0], "size", 1, 99) if args else 3
-    return (size if size % 2 else size + 1,)
+    return (_integer(args[0], "size", 1, 1000) if args else 3,)
+
+
+PRECISIONS = ("integer", "float", "approximate")
+
+
+def _parse_blur(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    value = args[0] if args else True
+    if isinstance(value, bool):
+        return (None, "integer", 0.2) if value else (0.0, "integer", 0.2)
+    options = value if isinstance(value, dict) else {"sigma": value}
+    precision = options.get("precision", "integer")
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}")
+    return (
+        _number(options.get("sigma"), "sigma", 0.3, 1000),
+        precision,
+        _number(options.get("minAmplitude", 0.2), "minAmplitude", 0.001, 1),
+    )
 
 
 def _parse_flatten(args: list[Any]) -> Args:
     _at_most(args, 1)
+    if args and isinstance(args[0], bool):
+        return (BLACK,) if args[0] else ()
     return (parse_color(_options(args).get("background")),)
 
 
@@ -150,25 +195,113 @@ def _parse_gamma(args: list[Any]) -> Args:
 
 def _parse_negate(args: list[Any]) -> Args:
     _at_most(args, 1)
-    return (bool(_options(args).get("alpha", True)),)
+    if args and isinstance(args[0], bool):
+        return (True,) if args[0] else ()
+    options = _options(args)
+    return (_boolean(options.get("alpha", True), "alpha"),)
+
+
+def _parse_normalise(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    options = _options(args)
+    lower = _number(options.get("lower", 1), "lower", 0, 99)
+    upper = _number(options.get("upper", 99), "upper", 1, 100)
+    if lower >= upper:
+        raise ValueError(f"lower must be less than upper, not {lower:g} >= {upper:g}")
+    return lower, upper
+
+
+def _parse_clahe(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    options = _options(args)
+    if not options:
+        raise ValueError('needs {"width", "height"}')
+    return (
+        _integer(options.get("width"), "width", 1, 65536),
+        _integer(options.get("height"), "height", 1, 65536),
+        _integer(options.get("maxSlope", 3), "maxSlope", 0, 100),
+    )
+
+
+MAX_KERNEL_SIDE = 101  # sharp allows 1001; a 1001x1001 kernel is a million operations a pixel
+
+
+def _parse_convolve(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    options = _options(args)
+    width = _integer(options.get("width"), "width", 3, MAX_KERNEL_SIDE)
+    height = _integer(options.get("height"), "height", 3, MAX_KERNEL_SIDE)
+    kernel = options.get("kernel")
+    if not isinstance(kernel, list) or len(kernel) != width * height:
+        raise ValueError(f"kernel must be a list of width x height = {width * height} numbers")
+    values = tuple(_number(v, "kernel value", -1e9, 1e9) for v in kernel)
+    scale = options.get("scale")
+    if not isinstance(scale, int) or isinstance(scale, bool):
+        scale = sum(values)  # sharp: the sum of the kernel unless an integer is given
+    offset = options.get("offset")
+    if not isinstance(offset, int) or isinstance(offset, bool):
+        offset = 0
+    return width, height, values, max(float(scale), 1.0), float(offset)
 
 
 def _parse_threshold(args: list[Any]) -> Args:
     _at_most(args, 2)
-    level = _integer(args[0], "threshold", 0, 255) if args else 128
-    return level, bool(
-        _options(args, 1).get("greyscale", _options(args, 1).get("grayscale", True))
+    value = args[0] if args else 128
+    if isinstance(value, bool):
+        value = 128 if value else 0
+    level = _integer(value, "threshold", 0, 255)
+    options = args[1] if len(args) > 1 else None
+    greyscale = not isinstance(options, dict) or True in (
+        options.get("greyscale"),
+        options.get("grayscale"),
     )
+    return (level, greyscale) if level else ()
+
+
+def _numbers(value: Any, name: str) -> tuple[float, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not 1 <= len(values) <= 4:
+        raise ValueError(f"{name} must be a number or a list of 1 to 4 numbers")
+    return tuple(_number(v, name, -1e9, 1e9) for v in values)
+
+
+def _parse_linear(args: list[Any]) -> Args:
+    _at_most(args, 2)
+    a = args[0] if args else None
+    b = args[1] if len(args) > 1 else None
+    if a is None and b is None:
+        return ()
+    a_values = _numbers(1.0 if a is None else a, "a")
+    b_values = _numbers(0.0 if b is None else b, "b")
+    if len(a_values) != len(b_values):
+        raise ValueError("a and b must have the same length")
+    return a_values, b_values
+
+
+def _parse_recomb(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    matrix = args[0] if args else None
+    if (
+        not isinstance(matrix, list)
+        or len(matrix) not in (3, 4)
+        or not all(isinstance(row, list) and len(row) == len(matrix) for row in matrix)
+    ):
+        raise ValueError("needs a 3x3 or 4x4 matrix")
+    return (tuple(tuple(_number(v, "matrix value", -1e9, 1e9) for v in row) for row in matrix),)
 
 
 def _parse_modulate(args: list[Any]) -> Args:
     _at_most(args, 1)
     options = _options(args)
+    hue = options.get("hue", 0)
+    if isinstance(hue, bool) or not isinstance(hue, int):
+        raise ValueError(f"hue must be an integer, not {hue!r}")
     return (
-        _number(options.get("brightness", 1), "brightness", 0, 100),
-        _number(options.get("saturation", 1), "saturation", 0, 100),
-        _number(options.get("hue", 0), "hue", -36_000, 36_000) % 360,
-        _number(options.get("lightness", 0), "lightness", -255, 255),
+        _number(options.get("brightness", 1), "brightness", 0, 1e9),
+        _number(options.get("saturation", 1), "saturation", 0, 1e9),
+        # JavaScript's %: the sign of the dividend.
+        -(-hue % 360) if hue < 0 else hue % 360,
+        _number(options.get("lightness", 0), "lightness", -1e9, 1e9),
     )
 
 
@@ -179,175 +312,184 @@ def _parse_tint(args: list[Any]) -> Args:
     return (parse_color(args[0]),)
 
 
-# --- application ------------------------------------------------------------------------
+# Output colour spaces we can write; sharp names them as libvips does.
+COLOURSPACES = {"srgb": "srgb", "rgb": "srgb", "b-w": "b-w", "rgb16": "srgb", "grey16": "b-w"}
 
 
-def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
-    if image.mode in ("RGBA", "LA"):
-        return image.convert(image.mode[:-1]), image.getchannel("A")
-    return image, None
+def _parse_colourspace(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    name = args[0] if args else None
+    if not isinstance(name, str) or name.lower() not in COLOURSPACES:
+        raise ValueError(f"colourspace must be one of {', '.join(COLOURSPACES)}, not {name!r}")
+    return (COLOURSPACES[name.lower()],)
 
 
-def _with_alpha(image: Image.Image, alpha: Image.Image | None) -> Image.Image:
-    if alpha is None:
-        return image
-    image = image.convert("LA" if image.mode == "L" else "RGBA")
-    image.putalpha(alpha)
-    return image
+def _parse_ensure_alpha(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    return (_number(args[0], "alpha", 0, 1) if args else 1.0,)
 
 
-def _on_color_channels(
-    operation: Callable[[Image.Image], Image.Image],
-) -> Callable[[Image.Image], Image.Image]:
-    def apply(image: Image.Image) -> Image.Image:
-        colour, alpha = _split_alpha(image)
-        return _with_alpha(operation(colour), alpha)
-
-    return apply
+CHANNELS = {"red": 0, "green": 1, "blue": 2, "alpha": 3}
 
 
-def _extract(image: Image.Image, left: int, top: int, width: int, height: int) -> Image.Image:
-    if left + width > image.width or top + height > image.height:
-        raise ValueError(
-            f"extract area {width}x{height}+{left}+{top} is outside the "
-            f"{image.width}x{image.height} image"
-        )
-    return image.crop((left, top, left + width, top + height))
+def _parse_extract_channel(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    channel = args[0] if args else None
+    if isinstance(channel, str):
+        channel = CHANNELS.get(channel, channel)
+    return (_integer(channel, "channel", 0, 3),)
 
 
-def _extend(
-    image: Image.Image, top: int, right: int, bottom: int, left: int, background: Color
-) -> Image.Image:
-    mode = "RGBA" if background[3] < 255 or image.mode in ("RGBA", "LA") else "RGB"
-    canvas = Image.new(mode, (image.width + left + right, image.height + top + bottom), background)
-    canvas.paste(image.convert(mode), (left, top))
-    return canvas
+def _parse_bandbool(args: list[Any]) -> Args:
+    _at_most(args, 1)
+    if not args or args[0] not in ("and", "or", "eor"):
+        raise ValueError("needs one of: and, or, eor")
+    return (args[0],)
 
 
-def _rotate(image: Image.Image, angle: float, background: Color) -> Image.Image:
-    if angle % 90 == 0:
-        return image.rotate(-angle, expand=True) if angle else image
-    mode = "RGBA" if background[3] < 255 or image.mode in ("RGBA", "LA") else "RGB"
-    fill = background if mode == "RGBA" else background[:3]
-    return image.convert(mode).rotate(
-        -angle, Image.Resampling.BICUBIC, expand=True, fillcolor=fill
-    )
-
-
-def _blur(image: Image.Image, sigma: float | None) -> Image.Image:
-    return image.filter(
-        ImageFilter.BoxBlur(1) if sigma is None else ImageFilter.GaussianBlur(sigma)
-    )
-
-
-def _sharpen(image: Image.Image, sigma: float | None) -> Image.Image:
-    return image.filter(ImageFilter.UnsharpMask(radius=sigma or 1.0, percent=150, threshold=2))
-
-
-def _median(image: Image.Image, size: int) -> Image.Image:
-    return image.filter(ImageFilter.MedianFilter(size))
-
-
-def flatten(image: Image.Image, background: Color) -> Image.Image:
-    """Composite an image with alpha onto ``background``; other images are returned as is."""
-    if image.mode not in ("RGBA", "LA", "PA", "RGBa"):
-        return image
-    rgba = image.convert("RGBA")
-    canvas = Image.new("RGB", image.size, background[:3])
-    canvas.paste(rgba, mask=rgba.getchannel("A"))
-    return canvas
-
-
-def _gamma(image: Image.Image, exponent: float) -> Image.Image:
-    table = [round(255 * (value / 255) ** exponent) for value in range(256)]
-    return _on_color_channels(lambda colour: colour.point(table * len(colour.getbands())))(image)
-
-
-def _invert(image: Image.Image) -> Image.Image:
-    return image.point(lambda value: 255 - value)
-
-
-def _negate(image: Image.Image, include_alpha: bool) -> Image.Image:
-    return _invert(image) if include_alpha else _on_color_channels(_invert)(image)
-
-
-def _normalise(image: Image.Image) -> Image.Image:
-    return _on_color_channels(
-        lambda colour: ImageOps.autocontrast(colour, cutoff=1, preserve_tone=True)
-    )(image)
-
-
-def _threshold(image: Image.Image, level: int, greyscale: bool) -> Image.Image:
-    colour, alpha = _split_alpha(image)
-    if greyscale:
-        colour = colour.convert("L")
-    return _with_alpha(colour.point(lambda v: 255 if v >= level else 0), alpha)
-
-
-def _modulate(
-    image: Image.Image, brightness: float, saturation: float, hue: float, lightness: float
-) -> Image.Image:
-    def apply(colour: Image.Image) -> Image.Image:
-        colour = ImageEnhance.Brightness(colour).enhance(brightness)
-        if colour.mode == "RGB":
-            colour = ImageEnhance.Color(colour).enhance(saturation)
-            if hue:
-                hsv = colour.convert("HSV")
-                h, s, v = hsv.split()
-                h = h.point(lambda value: int(value + hue * 256 / 360) % 256)
-                colour = Image.merge("HSV", (h, s, v)).convert("RGB")
-        if lightness:
-            colour = colour.point(lambda value: value + lightness)
-        return colour
-
-    return _on_color_channels(apply)(image)
-
-
-def _tint(image: Image.Image, color: Color) -> Image.Image:
-    # Keep each pixel's luminance, take the chroma from the tint colour (as sharp does).
-    hue, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in color[:3]))
-    midtone = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.5, saturation))
-    return _on_color_channels(
-        lambda colour: ImageOps.colorize(colour.convert("L"), (0, 0, 0), (255, 255, 255), midtone)
-    )(image)
-
-
-def _greyscale(image: Image.Image) -> Image.Image:
-    return _on_color_channels(lambda colour: colour.convert("L"))(image)
-
-
-def _remove_alpha(image: Image.Image) -> Image.Image:
-    return _split_alpha(image)[0]
-
-
-OPERATIONS: dict[str, Operation] = {
-    "extract": Operation(_parse_extract, _extract, stage="pre"),
-    "rotate": Operation(_parse_rotate, _rotate),
-    "flip": Operation(
-        _switch, _unless_off(lambda image: image.transpose(Image.Transpose.FLIP_TOP_BOTTOM))
+METHODS: dict[str, Method] = {
+    "rotate": Method(
+        _parse_rotate, "Turns by an angle (background for the corners); before the resize."
     ),
-    "flop": Operation(
-        _switch, _unless_off(lambda image: image.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    "flip": Method(_switch, "Mirrors top to bottom."),
+    "flop": Method(_switch, "Mirrors left to right."),
+    "trim": Method(_parse_trim, "Crops away edges like the top-left pixel (or `background`)."),
+    "extract": Method(
+        _parse_extract,
+        "Crops a region before the resize (a second `extract`: after it).",
     ),
-    "extend": Operation(_parse_extend, _extend),
-    "blur": Operation(_parse_sigma, _blur),
-    "sharpen": Operation(_parse_sigma, _sharpen),
-    "median": Operation(_parse_median, _median),
-    "flatten": Operation(_parse_flatten, flatten),
-    # Gamma decodes before the fit and encodes after, so resampling happens in linear light.
-    "gamma": Operation(_parse_gamma, lambda image, gamma, _: _gamma(image, gamma), "pre"),
-    "negate": Operation(_parse_negate, _negate),
-    "normalise": Operation(_no_args, _normalise),
-    "normalize": Operation(_no_args, _normalise),
-    "threshold": Operation(_parse_threshold, _threshold),
-    "modulate": Operation(_parse_modulate, _modulate),
-    "tint": Operation(_parse_tint, _tint),
-    "greyscale": Operation(_switch, _unless_off(_greyscale)),
-    "grayscale": Operation(_switch, _unless_off(_greyscale)),
-    "removeAlpha": Operation(_no_args, _remove_alpha),
+    "flatten": Method(_parse_flatten, "Merges transparency onto `background`."),
+    "gamma": Method(_parse_gamma, "Resizes in linear light: darkens before, brightens after."),
+    "greyscale": Method(_switch, "Linear-light luminance (before the resize); output stays RGB."),
+    "extend": Method(_parse_extend, "Adds edges: `background`, or `copy`/`repeat`/`mirror`."),
+    "median": Method(_parse_median, "Median filter of `size` (default 3)."),
+    "threshold": Method(_parse_threshold, "Pixels >= the level become 255, others 0."),
+    "blur": Method(_parse_blur, "Gaussian blur of `sigma`; no sigma: a fast 3x3 box."),
+    "convolve": Method(_parse_convolve, "Convolves with a kernel (sides 3 to 101)."),
+    "recomb": Method(_parse_recomb, "Multiplies the channels by a 3x3 or 4x4 matrix."),
+    "modulate": Method(
+        _parse_modulate, "`brightness`, `saturation`, `hue`, `lightness` in LCh space."
+    ),
+    "sharpen": Method(_parse_sharpen, "Unsharp mask of `sigma` on lightness; none: fast 3x3."),
+    "linear": Method(_parse_linear, "`a * pixel + b`, one value or one per channel."),
+    "normalise": Method(
+        _parse_normalise, "Stretches lightness between the `lower`/`upper` percentiles."
+    ),
+    "clahe": Method(_parse_clahe, "Local histogram equalisation in `width` x `height` windows."),
+    "bandbool": Method(_parse_bandbool, "Bitwise `and`/`or`/`eor` of the channels: greyscale."),
+    "tint": Method(_parse_tint, "Keeps lightness, takes the colour's chroma."),
+    "removeAlpha": Method(_no_args, "Drops the alpha channel."),
+    "ensureAlpha": Method(_parse_ensure_alpha, "Adds an alpha channel of the given opacity."),
+    "toColourspace": Method(
+        _parse_colourspace, "`srgb` or `b-w` output (`rgb16`/`grey16`: written as 8 bits)."
+    ),
+    "extractChannel": Method(
+        _parse_extract_channel, "Keeps one channel (0-3 or red/green/blue/alpha)."
+    ),
+    "negate": Method(_parse_negate, "Inverts the colours (`alpha: false` keeps alpha)."),
+}
+ALIASES = {
+    "grayscale": "greyscale",
+    "normalize": "normalise",
+    "toColorspace": "toColourspace",
 }
 
+# sharp's pipeline (src/pipeline.cc), in the order it runs. The geometric steps run before the
+# resize when sharp's ``rotateBefore`` holds; ``fit`` is where the resize runs.
+ROTATE_BEFORE = ("flip", "flop", "rotate")
+PIPELINE = (
+    *ROTATE_BEFORE,
+    "trim",
+    "extract",
+    "flatten",
+    "gamma",
+    "greyscale",
+    # Without rotateBefore sharp mirrors after its resize but before its crop or embed, which
+    # is the same as mirroring before the resize: so the mirrors run before our fit.
+    "post-flip",
+    "post-flop",
+    "fit",
+    "post-rotate",
+    "post-extract",
+    "extend",
+    "median",
+    "threshold",
+    "blur",
+    "convolve",
+    "recomb",
+    "modulate",
+    "sharpen",
+    "gammaOut",
+    "linear",
+    "normalise",
+    "clahe",
+    "bandbool",
+    "tint",
+    "removeAlpha",
+    "ensureAlpha",
+    "toColourspace",
+    "extractChannel",
+    "negate",
+)
+# The steps that only exist after sharp's option handling: they are never given by a user.
+INTERNAL = frozenset(("gammaOut", "post-extract", *(f"post-{n}" for n in ROTATE_BEFORE)))
 
-def gamma_encode(image: Image.Image, gamma_out: float) -> Image.Image:
-    """Re-encode linear-light samples with ``1 / gamma_out`` (the second half of ``gamma``)."""
-    return _gamma(image, 1 / gamma_out)
+
+def parse(method: str, args: list[Any]) -> Step:
+    """A call, validated and normalised (an alias becomes its method's name)."""
+    name = ALIASES.get(method, method)
+    if name not in METHODS:
+        raise KeyError(method)
+    return name, METHODS[name].parse(args)
+
+
+def known_methods() -> list[str]:
+    """Every method name ``transforms`` accepts (aliases included)."""
+    return sorted([*METHODS, *ALIASES])
+
+
+def in_sharp_order(calls: Iterable[Step], resize_expected: bool) -> tuple[Step, ...]:
+    """The steps sharp runs for ``calls``, in the order it runs them.
+
+    A later call of a method replaces an earlier one; what a call turns off (``flip(false)``)
+    is dropped; steps come in sharp's pipeline order, not the order of the calls.
+    """
+    options: dict[str, Args] = {}
+    rotate_before = False
+    for name, args in calls:
+        rotation_expected = _is_on("rotate", options.get("rotate"))
+        if name == "extract" and "extract" in options:
+            name = "post-extract"  # sharp: a second extract runs after the resize
+        if name in ("trim", "extract") and rotation_expected:
+            rotate_before = True  # sharp rotates first when trim or extract follows rotate
+        options[name] = args
+    if resize_expected and _is_on("rotate", options.get("rotate")):
+        rotate_before = True
+    if "gamma" in options:
+        options["gammaOut"] = options["gamma"][1:]
+        options["gamma"] = options["gamma"][:1]
+    if not rotate_before:
+        options = {(f"post-{k}" if k in ROTATE_BEFORE else k): v for k, v in options.items()}
+    return tuple((name, options[name]) for name in PIPELINE if _is_on(name, options.get(name)))
+
+
+def runs_before_fit(name: str) -> bool:
+    """Whether sharp runs the pipeline step ``name`` before its resize."""
+    return PIPELINE.index(name) < PIPELINE.index("fit")
+
+
+def _is_on(name: str, args: Args | None) -> bool:
+    if args is None:
+        return False
+    if name.endswith(("flip", "flop", "greyscale")):
+        return bool(args[0])
+    if name.endswith("rotate"):
+        return bool(args) and args[0] != 0
+    if name == "blur":
+        return args[0] is None or args[0] > 0
+    return name in ("removeAlpha",) or bool(args)
+
+
+def public_name(name: str) -> str:
+    """The method a pipeline step comes from (``post-extract`` is ``extract``)."""
+    return {"gammaOut": "gamma"}.get(name, name.removeprefix("post-"))

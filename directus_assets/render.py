@@ -8,23 +8,23 @@ metadata from the output and keeps the ICC profile so colours do not shift.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from . import effects
 from .budget import DEFAULT_LIMITS, Header, Limits, OverBudget, check, draft_target, plan
 from .geometry import Plan, Size
 from .ingest import EXIF_ORIENTATION, header_exif
-from .operations import OPERATIONS, flatten, gamma_encode
 from .spec import DEFAULT_QUALITY, TransformSpec
 
 DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF"}
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "tiff": "TIFF"}
 ALPHA_MODES = ("RGBA", "LA")
-BLACK = (0, 0, 0, 255)
 # A larger ICC profile is not copied into every thumbnail: the pixels are converted to sRGB.
 MAX_ICC_PROFILE_BYTES = 64 * 1024
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -67,7 +67,7 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
         image.load()
         ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when upright
         image, same_colour_space = _working_mode(image)
-        image = _transform(image, spec, header.oriented)
+        image = _transform(image, spec, header.oriented, limits)
         return _encode(image, spec, icc_profile if same_colour_space else None)
     except RenderError:
         raise
@@ -131,24 +131,30 @@ def _working_mode(image: Image.Image) -> tuple[Image.Image, bool]:
     return image.convert("RGB"), False  # CMYK, YCbCr, LAB: their ICC profile no longer fits
 
 
-def _transform(image: Image.Image, spec: TransformSpec, logical_size: Size) -> Image.Image:
+def _transform(
+    image: Image.Image, spec: TransformSpec, logical_size: Size, limits: Limits
+) -> Image.Image:
+    before_fit = spec.transforms_before_fit
+    if before_fit:
+        image = _apply(effects.before_fit, image, before_fit)
+        # trim's result depends on the pixels: check the rest of the work on the real size.
+        rest = dataclasses.replace(spec, transforms=spec.transforms_after_fit)
+        check(Header(image.size, "PNG", 1, image.mode), rest, limits)
+        logical_size = image.size
     # After a scaled decode the image is smaller than its logical size; _fit maps onto it.
-    for name, args in spec.transforms_before_fit:
-        image = _apply(image, name, args)
-    image = _fit(image, plan(spec, image.size if spec.transforms_before_fit else logical_size))
-    for name, args in spec.transforms_before_fit:
-        if name == "gamma":
-            image = gamma_encode(image, args[1])
-    for name, args in spec.transforms_after_fit:
-        image = _apply(image, name, args)
+    fit = plan(spec, logical_size)
+    resized = fit is not None and fit.scaled != image.size
+    image = _fit(image, fit)
+    if spec.transforms:
+        image = _apply(effects.after_fit, image, spec.transforms_after_fit, resized)
     return image
 
 
-def _apply(image: Image.Image, name: str, args: tuple[Any, ...]) -> Image.Image:
+def _apply(stage: Callable[..., Image.Image], image: Image.Image, *args: object) -> Image.Image:
     try:
-        return OPERATIONS[name].apply(image, *args)
-    except ValueError as error:
-        raise TransformFailed(f'Transformation "{name}" failed: {error}') from error
+        return stage(image, *args)
+    except effects.EffectFailed as error:
+        raise TransformFailed(f"A transformation failed: {error}") from error
 
 
 def _fit(image: Image.Image, plan: Plan | None) -> Image.Image:
@@ -164,6 +170,12 @@ def _fit(image: Image.Image, plan: Plan | None) -> Image.Image:
     # Letterboxing: transparent where the image has alpha, else black (as sharp).
     canvas = Image.new(image.mode, plan.canvas, (0,) * len(image.getbands()))
     canvas.paste(image, plan.offset)
+    return canvas
+
+
+def _flatten_onto_black(image: Image.Image) -> Image.Image:
+    canvas = Image.new(image.mode[:-1], image.size, 0)
+    canvas.paste(image, mask=image.getchannel("A"))
     return canvas
 
 
@@ -184,7 +196,7 @@ def _bounded_profile(
 def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) -> Rendition:
     output = spec.format or "jpeg"
     if output == "jpeg" and image.mode in ALPHA_MODES:
-        image = flatten(image, BLACK)  # as Directus: transparency onto black
+        image = _flatten_onto_black(image)  # as Directus
     if output in ("webp", "avif") and image.mode in ("L", "LA"):
         image = image.convert("RGBA" if image.mode == "LA" else "RGB")
     options: dict[str, object] = {}

@@ -17,9 +17,9 @@ from typing import Any
 
 from django.http import QueryDict
 
+from . import operations
 from .conf import app_settings
 from .errors import AssetError, InvalidQuery
-from .operations import OPERATIONS
 
 FITS = ("cover", "contain", "inside", "outside", "fill")
 FORMATS = ("jpg", "jpeg", "png", "webp", "avif", "tiff", "auto")
@@ -86,12 +86,12 @@ class TransformSpec:
     @property
     def transforms_before_fit(self) -> tuple[Step, ...]:
         """The ``transforms`` steps sharp runs before the resize."""
-        return tuple(step for step in self.transforms if OPERATIONS[step[0]].stage == "pre")
+        return tuple(step for step in self.transforms if operations.runs_before_fit(step[0]))
 
     @property
     def transforms_after_fit(self) -> tuple[Step, ...]:
         """The ``transforms`` steps sharp runs after the resize."""
-        return tuple(step for step in self.transforms if OPERATIONS[step[0]].stage == "post")
+        return tuple(step for step in self.transforms if not operations.runs_before_fit(step[0]))
 
     @property
     def content_type(self) -> str:
@@ -247,7 +247,9 @@ def build_spec(values: Mapping[str, Any]) -> TransformSpec:
         quality=values.get("quality") or None,
         without_enlargement=bool(values.get("without_enlargement")),
         format=fmt,
-        transforms=values["transforms"],
+        transforms=operations.in_sharp_order(
+            values["transforms"], resize_expected=bool(values.get("width") or values.get("height"))
+        ),
         focal_point=focal if None not in focal else None,
     )
 
@@ -307,10 +309,10 @@ def _parse_step(method: str, args: list[Any]) -> Step:
             return method, _parse_resize_step(args)
         if method == "toFormat":
             return method, _parse_format_step(args)
-        if method not in OPERATIONS:
-            known = ", ".join(sorted([*OPERATIONS, "resize", "toFormat"]))
+        if method not in operations.known_methods():
+            known = ", ".join(sorted([*operations.known_methods(), "resize", "toFormat"]))
             raise InvalidQuery(f'Transformation "{method}" is not allowed. Allowed: {known}.')
-        return method, OPERATIONS[method].parse(args)
+        return operations.parse(method, args)
     except (ValueError, TypeError, AttributeError) as problem:
         raise InvalidQuery(
             f'Invalid arguments for transformation "{method}": {problem}.'

@@ -182,51 +182,12 @@ def test_palette_sixteen_bit_and_cmyk_sources():
     assert rgb.mode == "RGB" and near(rgb.getpixel((10, 5)), RED, 60)
 
 
-@pytest.mark.parametrize(
-    ("transforms", "check"),
-    [
-        ((("flop", (True,)),), lambda im: near(im.getpixel((5, 15)), BLUE)),
-        ((("flip", (True,)),), lambda im: near(im.getpixel((5, 15)), RED)),
-        ((("flop", (False,)),), lambda im: near(im.getpixel((5, 15)), RED)),
-        ((("greyscale", (True,)),), lambda im: im.mode == "L"),
-        ((("rotate", (90.0, (0, 0, 0, 255))),), lambda im: im.size == (30, 90)),
-        ((("extend", (5, 5, 5, 5, (255, 255, 255, 255))),), lambda im: im.size == (100, 40)),
-        ((("negate", (True,)),), lambda im: near(im.getpixel((5, 15)), (0, 255, 255))),
-        ((("extract", (60, 0, 30, 30)),), lambda im: near(im.getpixel((15, 15)), BLUE)),
-        ((("threshold", (128, True)),), lambda im: im.mode == "L"),
-        ((("tint", ((0, 0, 255, 255),)),), lambda im: im.getpixel((5, 15))[2] > 0),
-        ((("blur", (2.0,)),), lambda im: not near(im.getpixel((30, 15)), RED, 5)),
-        ((("sharpen", (None,)),), lambda im: near(im.getpixel((15, 15)), RED)),
-        ((("median", (3,)),), lambda im: near(im.getpixel((45, 15)), GREEN)),
-        ((("flatten", ((255, 255, 255, 255),)),), lambda im: im.mode == "RGB"),
-        ((("gamma", (2.2, 2.2)),), lambda im: near(im.getpixel((45, 15)), GREEN, 2)),
-        ((("normalise", ()),), lambda im: near(im.getpixel((75, 15)), BLUE)),
-        (
-            (("modulate", (0.5, 1.0, 0.0, 0.0)),),
-            lambda im: near(im.getpixel((5, 15)), (128, 0, 0)),
-        ),
-        (
-            (("modulate", (1.0, 1.0, 120.0, 0.0)),),
-            lambda im: near(im.getpixel((5, 15)), GREEN, 60),
-        ),
-    ],
-)
-def test_transforms(transforms, check):
-    image = out(encode(bands((90, 30))), transforms=transforms)
-    assert check(image)
-
-
 def test_extract_runs_before_the_fit_and_fails_cleanly_outside_the_image():
     source = encode(bands((300, 100)))
     image = out(source, width=50, transforms=(("extract", (200, 0, 100, 100)),))
     assert image.size == (50, 50) and near(image.getpixel((25, 25)), BLUE)
     with pytest.raises(TransformFailed):
         render(source, spec(transforms=(("extract", (250, 0, 100, 100)),)))
-
-
-def test_remove_alpha():
-    source = encode(bands((90, 30), mode="RGBA"))
-    assert out(source, transforms=(("removeAlpha", ()),)).mode == "RGB"
 
 
 @pytest.mark.parametrize(

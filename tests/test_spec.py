@@ -133,7 +133,7 @@ def test_transforms_are_normalised_and_resize_and_to_format_lifted():
     spec = parse(
         'transforms=[["blur",2],["resize",{"width":50,"fit":"inside"}],["toFormat","webp",{"quality":40}]]'
     )
-    assert spec.transforms == (("blur", (2.0,)),)
+    assert spec.transforms == (("blur", (2.0, "integer", 0.2)),)
     assert (spec.width, spec.fit, spec.format, spec.quality) == (50, "inside", "webp", 40)
     # Explicit parameters win over the transforms' resize, as in Directus.
     assert parse('width=70&transforms=[["resize",{"width":50}]]').width == 70
