@@ -236,11 +236,11 @@ def _cells_per_pixel(name: str, args: tuple[Any, ...]) -> float:
     if name == "convolve":
         return float(args[0] * args[1])
     if name == "blur" and args[0] is not None:
-        return 8 * args[0]  # separable Gaussian: two passes of about 4 sigma
+        return 8.0 * float(args[0])  # separable Gaussian: two passes of about 4 sigma
     if name == "sharpen" and args[0] is not None:
-        return 24 * args[0]  # a Gaussian on lightness, with two colour conversions
+        return 24.0 * float(args[0])  # a Gaussian on lightness, with two colour conversions
     if name == "clahe":
-        return 2.0 * args[1] + 256  # a sliding histogram: a column in, a column out, the bins
+        return 2.0 * float(args[1]) + 256  # a sliding histogram: a column in, a column out, the bins
     return 1.0
 
 

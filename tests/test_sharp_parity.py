@@ -145,9 +145,7 @@ def reference() -> dict[tuple[str, str], sharp_reference.SharpOutput | Exception
     for name, source in SOURCES.items():
         for transforms, resized in CASES:
             keys.append((name, _case_id((transforms, resized))))
-            jobs.append(
-                sharp_reference.job(source, transforms, resize=_resize(resized) or None)
-            )
+            jobs.append(sharp_reference.job(source, transforms, resize=_resize(resized) or None))
     return dict(zip(keys, sharp_reference.run(jobs), strict=True))
 
 
