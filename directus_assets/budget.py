@@ -240,7 +240,9 @@ def _cells_per_pixel(name: str, args: tuple[Any, ...]) -> float:
     if name == "sharpen" and args[0] is not None:
         return 24.0 * float(args[0])  # a Gaussian on lightness, with two colour conversions
     if name == "clahe":
-        return 2.0 * float(args[1]) + 256  # a sliding histogram: a column in, a column out, the bins
+        return (
+            2.0 * float(args[1]) + 256
+        )  # a sliding histogram: a column in, a column out, the bins
     return 1.0
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.http import QueryDict
 
-from . import operations
+from . import encoding, operations
 from .conf import app_settings
 from .errors import AssetError, InvalidQuery
 
 FITS = ("cover", "contain", "inside", "outside", "fill")
-FORMATS = ("jpg", "jpeg", "png", "webp", "avif", "tiff", "auto")
+FORMATS = ("jpg", "jpeg", "png", "webp", "avif", "tiff", "gif", "auto")
 # sharp's other names for formats; any letter case is accepted, as sharp does.
 FORMAT_ALIASES = {"jpg": "jpeg", "jpe": "jpeg", "tif": "tiff"}
 TRANSFORMABLE_TYPES = {
@@ -32,8 +32,9 @@ TRANSFORMABLE_TYPES = {
     "image/avif": "avif",
     "image/tiff": "tiff",
 }
-OUTPUT_TYPES = {name: mime for mime, name in TRANSFORMABLE_TYPES.items()}
-DEFAULT_QUALITY = {"jpeg": 80, "webp": 80, "avif": 50, "tiff": 80}
+# GIF can be written (sharp writes it) though not yet transformed from.
+OUTPUT_TYPES = {name: mime for mime, name in TRANSFORMABLE_TYPES.items()} | {"gif": "image/gif"}
+DEFAULT_QUALITY = encoding.DEFAULT_QUALITY
 TRANSFORM_PARAMETERS = (
     "key",
     "fit",
@@ -77,6 +78,12 @@ class TransformSpec:
     format: str | None = None  # a key of OUTPUT_TYPES, or "auto" until resolved
     transforms: tuple[Step, ...] = ()
     focal_point: tuple[int, int] | None = None
+    # The options of the ``jpeg``, ``png``, ... transforms methods, by format.
+    encoder_options: tuple[tuple[str, encoding.Options], ...] = ()
+
+    def options_for(self, output: str) -> encoding.Options:
+        """The encoder options given for ``output``."""
+        return dict(self.encoder_options).get(output, ())
 
     @property
     def changes_image(self) -> bool:
@@ -251,6 +258,7 @@ def build_spec(values: Mapping[str, Any]) -> TransformSpec:
             values["transforms"], resize_expected=bool(values.get("width") or values.get("height"))
         ),
         focal_point=focal if None not in focal else None,
+        encoder_options=values["encoder_options"],
     )
 
 
@@ -278,12 +286,23 @@ def _lift_resize_and_format(values: Mapping[str, Any], steps: tuple[Any, ...]) -
     sharp the later call wins: so explicit parameters override these.
     """
     lifted: dict[str, Any] = {}
+    encoder_options: dict[str, encoding.Options] = {}
     for name, args in steps:
         if name in ("resize", "toFormat"):
             lifted.update(args)
+        elif name in encoding.OPTIONS:  # sharp's jpeg(), png(), ...: the format and options
+            lifted["format"] = name
+            lifted.update({k: v for k, v in args if k == "quality"})
+            encoder_options[name] = args
     explicit = {k: v for k, v in values.items() if v not in (None, "") and k != "transforms"}
-    kept = tuple(step for step in steps if step[0] not in ("resize", "toFormat"))
-    return {**lifted, **explicit, "transforms": kept}
+    lifted_names = ("resize", "toFormat", *encoding.OPTIONS)
+    kept = tuple(step for step in steps if step[0] not in lifted_names)
+    return {
+        **lifted,
+        **explicit,
+        "transforms": kept,
+        "encoder_options": tuple(sorted(encoder_options.items())),
+    }
 
 
 def parse_transforms(value: Any) -> tuple[Step, ...]:
@@ -309,8 +328,12 @@ def _parse_step(method: str, args: list[Any]) -> Step:
             return method, _parse_resize_step(args)
         if method == "toFormat":
             return method, _parse_format_step(args)
+        if method in encoding.OPTIONS:
+            return method, encoding.parse_options(method, args)
         if method not in operations.known_methods():
-            known = ", ".join(sorted([*operations.known_methods(), "resize", "toFormat"]))
+            known = ", ".join(
+                sorted([*operations.known_methods(), *encoding.OPTIONS, "resize", "toFormat"])
+            )
             raise InvalidQuery(f'Transformation "{method}" is not allowed. Allowed: {known}.')
         return operations.parse(method, args)
     except (ValueError, TypeError, AttributeError) as problem:

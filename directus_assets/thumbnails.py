@@ -12,10 +12,11 @@ import logging
 from . import cache
 from .budget import Header, Limits, OverBudget, check
 from .conf import app_settings
+from .encoding import PILLOW_FORMATS
 from .errors import AssetError, Forbidden, UnprocessableImage
 from .models import File
 from .models import Rendition as RenditionRow
-from .render import PILLOW_FORMATS, RenderError, Rendition, TransformFailed, render
+from .render import RenderError, Rendition, TransformFailed, render
 from .render_pool import RenderCrashed, pool
 from .spec import TRANSFORMABLE_TYPES, IllegalTransformation, TransformSpec
 

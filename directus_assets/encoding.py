@@ -1,0 +1,240 @@
+"""How each output format is written: sharp's encoder options and their Pillow equivalents.
+
+The ``transforms`` methods ``jpeg``, ``png``, ``webp``, ``avif``, ``tiff`` and ``gif`` take
+sharp's options (validated here with sharp's rules) and choose the output format, as in
+sharp; :func:`save_arguments` turns them into Pillow's ``save`` arguments with sharp's
+defaults (optimised JPEG Huffman tables, palette PNG when a quality is given, JPEG-compressed
+TIFF). Options sharp has and Pillow cannot honour are accepted and have no effect (README).
+Pure: no Django, no pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Options = tuple[tuple[str, Any], ...]
+Validator = Callable[[str, Any], Any]
+
+PILLOW_FORMATS = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "webp": "WEBP",
+    "avif": "AVIF",
+    "tiff": "TIFF",
+    "gif": "GIF",
+}
+# sharp's defaults (lib/constructor.js); PNG has none: lossless unless a quality is given.
+DEFAULT_QUALITY = {"jpeg": 80, "webp": 80, "avif": 50, "tiff": 80}
+
+
+def _boolean(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value
+
+
+def _integer(low: int, high: int) -> Validator:
+    def check(name: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{name} must be an integer from {low} to {high}, not {value!r}")
+        return value
+
+    return check
+
+
+def _number(low: float, high: float) -> Validator:
+    def check(name: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{name} must be a number, not {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be from {low:g} to {high:g}, not {value!r}")
+        return float(value)
+
+    return check
+
+
+def _choice(*choices: Any) -> Validator:
+    def check(name: str, value: Any) -> Any:
+        if value not in choices:
+            raise ValueError(f"{name} must be one of {', '.join(map(str, choices))}")
+        return value
+
+    return check
+
+
+QUALITY = _integer(1, 100)
+SUBSAMPLING = _choice("4:2:0", "4:4:4")
+# Every option sharp 0.35 takes, per method; British and American spellings both.
+OPTIONS: dict[str, dict[str, Validator]] = {
+    "jpeg": {
+        "quality": QUALITY,
+        "progressive": _boolean,
+        "chromaSubsampling": SUBSAMPLING,
+        "optimiseCoding": _boolean,
+        "optimizeCoding": _boolean,
+        "mozjpeg": _boolean,
+        "trellisQuantisation": _boolean,
+        "overshootDeringing": _boolean,
+        "optimiseScans": _boolean,
+        "optimizeScans": _boolean,
+        "quantisationTable": _integer(0, 8),
+        "quantizationTable": _integer(0, 8),
+        "force": _boolean,
+    },
+    "png": {
+        "progressive": _boolean,
+        "compressionLevel": _integer(0, 9),
+        "adaptiveFiltering": _boolean,
+        "palette": _boolean,
+        "quality": _integer(0, 100),
+        "effort": _integer(1, 10),
+        "colours": _integer(2, 256),
+        "colors": _integer(2, 256),
+        "dither": _number(0, 1),
+        "force": _boolean,
+    },
+    "webp": {
+        "quality": QUALITY,
+        "alphaQuality": _integer(0, 100),
+        "lossless": _boolean,
+        "nearLossless": _boolean,
+        "smartSubsample": _boolean,
+        "smartDeblock": _boolean,
+        "preset": _choice("default", "photo", "picture", "drawing", "icon", "text"),
+        "effort": _integer(0, 6),
+        "loop": _integer(0, 65535),
+        "delay": _integer(0, 65535),
+        "minSize": _boolean,
+        "mixed": _boolean,
+        "force": _boolean,
+    },
+    "avif": {
+        "quality": QUALITY,
+        "lossless": _boolean,
+        "effort": _integer(0, 9),
+        "chromaSubsampling": SUBSAMPLING,
+        "bitdepth": _choice(8, 10, 12),
+        "force": _boolean,
+    },
+    "tiff": {
+        "quality": QUALITY,
+        "compression": _choice("none", "jpeg", "deflate", "packbits", "lzw", "webp", "zstd"),
+        "predictor": _choice("none", "horizontal", "float"),
+        "pyramid": _boolean,
+        "tile": _boolean,
+        "tileWidth": _integer(1, 32768),
+        "tileHeight": _integer(1, 32768),
+        "xres": _number(0.001, 1_000_000),
+        "yres": _number(0.001, 1_000_000),
+        "resolutionUnit": _choice("inch", "cm"),
+        "bitdepth": _choice(1, 2, 4, 8),
+        "miniswhite": _boolean,
+        "force": _boolean,
+    },
+    "gif": {
+        "reuse": _boolean,
+        "progressive": _boolean,
+        "colours": _integer(2, 256),
+        "colors": _integer(2, 256),
+        "effort": _integer(1, 10),
+        "dither": _number(0, 1),
+        "interFrameMaxError": _number(0, 32),
+        "interPaletteMaxError": _number(0, 256),
+        "keepDuplicateFrames": _boolean,
+        "loop": _integer(0, 65535),
+        "delay": _integer(0, 65535),
+        "force": _boolean,
+    },
+}
+SPELLINGS = {
+    "optimizeCoding": "optimiseCoding",
+    "optimizeScans": "optimiseScans",
+    "quantizationTable": "quantisationTable",
+    "colors": "colours",
+}
+TIFF_COMPRESSION = {
+    "none": "raw",
+    "jpeg": "jpeg",
+    "deflate": "tiff_adobe_deflate",
+    "packbits": "packbits",
+    "lzw": "tiff_lzw",
+    "webp": "webp",
+    "zstd": "zstd",
+}
+
+
+def parse_options(method: str, args: list[Any]) -> Options:
+    """A ``jpeg``/``png``/... call's options, validated, in sharp's spelling, sorted."""
+    if len(args) > 1 or (args and not isinstance(args[0], dict)):
+        raise ValueError("takes one options object")
+    given: dict[str, Any] = args[0] if args else {}
+    rules = OPTIONS[method]
+    unknown = sorted(set(given) - set(rules))
+    if unknown:
+        raise ValueError(f"unknown option(s) {', '.join(unknown)}")
+    checked = {SPELLINGS.get(k, k): rules[k](k, v) for k, v in given.items()}
+    return tuple(sorted(checked.items()))
+
+
+def wants_palette(output: str, quality: int | None, options: Options) -> bool:
+    """sharp writes a palette PNG when asked, or when a quality or colour count is given."""
+    given = dict(options)
+    if output == "gif":
+        return True
+    return output == "png" and bool(
+        given.get("palette") or quality is not None or "colours" in given
+    )
+
+
+def save_arguments(
+    output: str, quality: int | None, options: Options, has_alpha: bool
+) -> dict[str, Any]:
+    """Pillow ``save`` keyword arguments for ``output`` with sharp's defaults."""
+    given = dict(options)
+    quality = quality or given.get("quality") or DEFAULT_QUALITY.get(output)
+    if output == "jpeg":
+        return {
+            "quality": quality,
+            # Optimised Huffman tables, sharp's default optimiseCoding: 12-18% fewer bytes.
+            "optimize": given.get("optimiseCoding", True),
+            "progressive": given.get("progressive", False),
+            "subsampling": 0 if given.get("chromaSubsampling") == "4:4:4" else 2,
+        }
+    if output == "png":
+        return {"compress_level": given.get("compressionLevel", 6)}
+    if output == "webp":
+        return {
+            "quality": quality,
+            "lossless": given.get("lossless", False),
+            "alpha_quality": given.get("alphaQuality", 100),
+            "method": given.get("effort", 4),
+        }
+    if output == "avif":
+        lossless = given.get("lossless", False)
+        return {
+            "quality": 100 if lossless else quality,
+            "subsampling": "4:4:4" if lossless else given.get("chromaSubsampling", "4:4:4"),
+            # libavif's speed runs 10 (fastest) to 0; sharp's effort 9 (slowest) to 0.
+            "speed": 9 - given.get("effort", 4),
+        }
+    if output == "tiff":
+        # sharp's default is JPEG compression; JPEG cannot hold alpha, so then deflate.
+        compression = given.get("compression", "deflate" if has_alpha else "jpeg")
+        if compression == "jpeg" and has_alpha:
+            compression = "deflate"
+        arguments: dict[str, Any] = {"compression": TIFF_COMPRESSION[compression]}
+        if compression in ("jpeg", "webp"):
+            arguments["quality"] = quality
+        return arguments
+    return {}  # GIF: the palette is made before saving
+
+
+def palette_settings(quality: int | None, options: Options) -> tuple[float, int, int]:
+    """libimagequant's dithering, colour count and target quality, as libvips sets them."""
+    given = dict(options)
+    return (
+        given.get("dither", 1.0),
+        given.get("colours", 256),
+        quality if quality is not None else given.get("quality", 100),
+    )
