@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from . import signing
+from . import credentials, signing
 from .conf import app_settings
 from .errors import Forbidden
 from .models import File
@@ -73,7 +73,9 @@ _UUID_LENGTH = 36  # the hyphenated form
 
 
 def check_access(request: HttpRequest, file: File) -> None:
-    """Raise :class:`Forbidden` unless a valid signed URL or the access hook allows it."""
+    """Raise :class:`Forbidden` unless a valid signed URL or the access hook allows it
+    (:class:`~directus_assets.errors.InvalidCredentials` for a token the site rejects)."""
+    credentials.authenticate(request)
     if signing.is_signed(request.GET):
         # A signed URL grants exactly what it names; a bad or expired one grants nothing.
         if not signing.verify(file.pk, request.GET):

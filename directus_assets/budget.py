@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .encoding import wants_palette
 from .geometry import Plan, Size, plan_fit
 from .ingest import TRANSPOSING_ORIENTATIONS
 from .spec import TransformSpec
@@ -28,6 +29,9 @@ BYTES_PER_PIXEL = 4
 # an image with alpha is flattened first).
 ENCODER_BYTES_PER_PIXEL = {"jpeg": 4, "png": 4, "webp": 24, "avif": 32, "tiff": 8}
 ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {"jpeg": 12, "png": 6, "webp": 48, "avif": 44, "tiff": 12}
+# Palette output (GIF, PNG with a quality): libvips copies the image to memory and
+# libimagequant holds it as four floats a pixel, plus the remapped indexes.
+PALETTE_ENCODER_BYTES_PER_PIXEL = 28
 # The decoder's state, the encoded output and the render's own Python objects.
 RENDER_OVERHEAD = 16 * MiB
 # Modes the renderer works in; any other is converted first (a second full-size copy).
@@ -42,6 +46,7 @@ FORMAT_MAX_SIDE = {
     "webp": 16_383,
     "avif": 65_536,
     "tiff": 2**31 - 1,
+    "gif": 65_535,
 }
 # Neighbourhood steps cost per pixel what their window holds ("cells", ~2-5 ns each in
 # libvips on one core, measured): 600 million cells is about two seconds.
@@ -117,13 +122,17 @@ def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) 
             _check_canvas(what, size, limits)
     peak = max(held for _, _, held in canvases)
     output = canvases[-1][1]
-    per_pixel = (
-        ENCODER_BYTES_PER_PIXEL_WITH_ALPHA
-        if _has_alpha(header, spec)
-        else (ENCODER_BYTES_PER_PIXEL)
-    )
-    encoder = per_pixel[spec.format or "jpeg"] * _pixels(output)
+    encoder = _encoder_bytes_per_pixel(header, spec) * _pixels(output)
     return Cost(output, BYTES_PER_PIXEL * peak + encoder + RENDER_OVERHEAD)
+
+
+def _encoder_bytes_per_pixel(header: Header, spec: TransformSpec) -> int:
+    output = spec.format or "jpeg"
+    if output == "gif" or wants_palette(output, spec.quality, spec.options_for(output)):
+        return PALETTE_ENCODER_BYTES_PER_PIXEL
+    if _has_alpha(header, spec):
+        return ENCODER_BYTES_PER_PIXEL_WITH_ALPHA[output]
+    return ENCODER_BYTES_PER_PIXEL[output]
 
 
 def _has_alpha(header: Header, spec: TransformSpec) -> bool:

@@ -106,10 +106,6 @@ def _positive_int(value: Any) -> str | None:
     return _non_negative_int(value) or ("must be positive." if value == 0 else None)
 
 
-def _optional_storage_alias(value: Any) -> str | None:
-    return None if value is None else _storage_alias(value)
-
-
 def _transform_mode(value: Any) -> str | None:
     if value not in ("all", "presets", "none"):
         return f'must be "all", "presets" or "none", not {value!r}.'
@@ -133,18 +129,26 @@ def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else f"must be a string, not {value!r}."
 
 
-def _callable_path(value: Any) -> str | None:
-    try:
-        hook = import_string(value)
-    except (ImportError, TypeError, ValueError) as error:
-        return f"must be the dotted path of a callable (request, file) -> bool: {error}"
-    return None if callable(hook) else f"names {value!r}, which is not callable."
+def _callable_path(shape: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        try:
+            hook = import_string(value)
+        except (ImportError, TypeError, ValueError) as error:
+            return f"must be the dotted path of a callable {shape}: {error}"
+        return None if callable(hook) else f"names {value!r}, which is not callable."
+
+    return check
+
+
+def _optional(check: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    return lambda value: None if value is None else check(value)
 
 
 _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "STORAGE": _storage_alias,
     "ORIGINALS_PATH": _text,
-    "ACCESS_CHECK": _callable_path,
+    "ACCESS_CHECK": _callable_path("(request, file) -> bool"),
+    "AUTHENTICATE_TOKEN": _optional(_callable_path("(request, token) -> user or None")),
     "CACHE_MAX_AGE": _non_negative_int,
     "SIGNED_URL_MAX_AGE": _positive_int,
     "CONTENT_SECURITY_POLICY": _text,
@@ -159,7 +163,7 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "MAX_ADHOC_RENDITIONS_PER_FILE": _non_negative_int,
     "CACHE": _alias_in("CACHES", "cache"),
     "MAX_OPERATIONS": _positive_int,
-    "THUMBNAIL_STORAGE": _optional_storage_alias,
+    "THUMBNAIL_STORAGE": _optional(_storage_alias),
     "THUMBNAILS_PATH": _text,
     "RENDER_WAIT_TIMEOUT": _positive_number,
     "RENDER_TIMEOUT": _positive_number,

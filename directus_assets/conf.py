@@ -22,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     # Dotted path of the access hook ``(request, file) -> bool``. The default serves public
     # files to everyone and private ones to users with the view_file permission.
     "ACCESS_CHECK": "directus_assets.access.default_access",
+    # Dotted path of ``(request, token) -> user or None`` for Directus clients' tokens
+    # (``?access_token=``, ``Authorization: Bearer``); a rejected token is 401. None: tokens
+    # are not read. ``directus_assets.drf.authenticate_token`` uses DRF's authentication.
+    "AUTHENTICATE_TOKEN": None,
     # Lifetime of signed URLs made by directus_assets.signing.signed_url(), in seconds.
     "SIGNED_URL_MAX_AGE": 3600,
     # ``Cache-Control: public, max-age=...`` for served assets, in seconds (Directus: 30 days).

@@ -70,6 +70,20 @@ def _run(step: Callable[..., pyvips.Image], picture: pyvips.Image, args: Args) -
         raise EffectFailed(str(error.message).strip() or str(error)) from error
 
 
+def save(
+    image: Image.Image, output: str, arguments: dict[str, Any], icc_profile: bytes | None
+) -> bytes:
+    """``image`` encoded by libvips' ``output`` saver (as sharp encodes), metadata stripped
+    but for the ICC profile."""
+    picture = _to_vips(image)
+    if icc_profile:
+        picture.set_type(pyvips.GValue.blob_type, "icc-profile-data", icc_profile)
+    data: bytes = picture.write_to_buffer(
+        f".{output}", keep="icc" if icc_profile else "none", **arguments
+    )
+    return data
+
+
 def _to_vips(image: Image.Image) -> pyvips.Image:
     if image.mode not in MODES.values():
         image = image.convert("RGBA" if "A" in image.mode else "RGB")

@@ -38,6 +38,11 @@ class InvalidQuery(AssetError):
     pass
 
 
+class InvalidCredentials(AssetError):
+    status = 401
+    code = "INVALID_CREDENTIALS"
+
+
 class Forbidden(AssetError):
     status = 403
     code = "FORBIDDEN"

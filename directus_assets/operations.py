@@ -11,7 +11,6 @@ Pure Python: the web process parses without loading an image library.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from PIL import ImageColor
@@ -20,14 +19,6 @@ Args = tuple[Any, ...]
 Step = tuple[str, Args]
 Color = tuple[int, int, int, int]
 BLACK: Color = (0, 0, 0, 255)
-
-
-@dataclass(frozen=True)
-class Method:
-    """A ``transforms`` method: how its arguments parse, and what it does (for the README)."""
-
-    parse: Callable[[list[Any]], Args]
-    does: str
 
 
 # --- argument rules (sharp's lib/*.js) --------------------------------------------------
@@ -347,46 +338,34 @@ def _parse_bandbool(args: list[Any]) -> Args:
     return (args[0],)
 
 
-METHODS: dict[str, Method] = {
-    "rotate": Method(
-        _parse_rotate, "Turns by an angle (background for the corners); before the resize."
-    ),
-    "flip": Method(_switch, "Mirrors top to bottom."),
-    "flop": Method(_switch, "Mirrors left to right."),
-    "trim": Method(_parse_trim, "Crops away edges like the top-left pixel (or `background`)."),
-    "extract": Method(
-        _parse_extract,
-        "Crops a region before the resize (a second `extract`: after it).",
-    ),
-    "flatten": Method(_parse_flatten, "Merges transparency onto `background`."),
-    "gamma": Method(_parse_gamma, "Resizes in linear light: darkens before, brightens after."),
-    "greyscale": Method(_switch, "Linear-light luminance (before the resize); output stays RGB."),
-    "extend": Method(_parse_extend, "Adds edges: `background`, or `copy`/`repeat`/`mirror`."),
-    "median": Method(_parse_median, "Median filter of `size` (default 3)."),
-    "threshold": Method(_parse_threshold, "Pixels >= the level become 255, others 0."),
-    "blur": Method(_parse_blur, "Gaussian blur of `sigma`; no sigma: a fast 3x3 box."),
-    "convolve": Method(_parse_convolve, "Convolves with a kernel (sides 3 to 101)."),
-    "recomb": Method(_parse_recomb, "Multiplies the channels by a 3x3 or 4x4 matrix."),
-    "modulate": Method(
-        _parse_modulate, "`brightness`, `saturation`, `hue`, `lightness` in LCh space."
-    ),
-    "sharpen": Method(_parse_sharpen, "Unsharp mask of `sigma` on lightness; none: fast 3x3."),
-    "linear": Method(_parse_linear, "`a * pixel + b`, one value or one per channel."),
-    "normalise": Method(
-        _parse_normalise, "Stretches lightness between the `lower`/`upper` percentiles."
-    ),
-    "clahe": Method(_parse_clahe, "Local histogram equalisation in `width` x `height` windows."),
-    "bandbool": Method(_parse_bandbool, "Bitwise `and`/`or`/`eor` of the channels: greyscale."),
-    "tint": Method(_parse_tint, "Keeps lightness, takes the colour's chroma."),
-    "removeAlpha": Method(_no_args, "Drops the alpha channel."),
-    "ensureAlpha": Method(_parse_ensure_alpha, "Adds an alpha channel of the given opacity."),
-    "toColourspace": Method(
-        _parse_colourspace, "`srgb` or `b-w` output (`rgb16`/`grey16`: written as 8 bits)."
-    ),
-    "extractChannel": Method(
-        _parse_extract_channel, "Keeps one channel (0-3 or red/green/blue/alpha)."
-    ),
-    "negate": Method(_parse_negate, "Inverts the colours (`alpha: false` keeps alpha)."),
+# Each method's argument parser; what each does is in README's table of methods.
+METHODS: dict[str, Callable[[list[Any]], Args]] = {
+    "rotate": _parse_rotate,
+    "flip": _switch,
+    "flop": _switch,
+    "trim": _parse_trim,
+    "extract": _parse_extract,
+    "flatten": _parse_flatten,
+    "gamma": _parse_gamma,
+    "greyscale": _switch,
+    "extend": _parse_extend,
+    "median": _parse_median,
+    "threshold": _parse_threshold,
+    "blur": _parse_blur,
+    "convolve": _parse_convolve,
+    "recomb": _parse_recomb,
+    "modulate": _parse_modulate,
+    "sharpen": _parse_sharpen,
+    "linear": _parse_linear,
+    "normalise": _parse_normalise,
+    "clahe": _parse_clahe,
+    "bandbool": _parse_bandbool,
+    "tint": _parse_tint,
+    "removeAlpha": _no_args,
+    "ensureAlpha": _parse_ensure_alpha,
+    "toColourspace": _parse_colourspace,
+    "extractChannel": _parse_extract_channel,
+    "negate": _parse_negate,
 }
 ALIASES = {
     "grayscale": "greyscale",
@@ -440,7 +419,7 @@ def parse(method: str, args: list[Any]) -> Step:
     name = ALIASES.get(method, method)
     if name not in METHODS:
         raise KeyError(method)
-    return name, METHODS[name].parse(args)
+    return name, METHODS[name](args)
 
 
 def known_methods() -> list[str]:

@@ -14,12 +14,11 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import imagequant
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from . import effects
 from .budget import DEFAULT_LIMITS, Header, Limits, OverBudget, check, draft_target, plan
-from .encoding import PILLOW_FORMATS, Options, palette_settings, save_arguments, wants_palette
+from .encoding import PILLOW_FORMATS, pillow_arguments, saved_by_vips, vips_arguments
 from .geometry import Plan, Size
 from .ingest import EXIF_ORIENTATION, header_exif
 from .spec import TransformSpec
@@ -202,9 +201,12 @@ def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) 
         image = image.convert("RGBA" if image.mode == "LA" else "RGB")
     image, icc_profile = _bounded_profile(image, icc_profile)
     options = spec.options_for(output)
-    arguments = save_arguments(output, spec.quality, options, image.mode in ALPHA_MODES)
-    if wants_palette(output, spec.quality, options):
-        image = _quantised(image, spec.quality, options)
+    if saved_by_vips(output, spec.quality, options):
+        data = effects.save(
+            image, output, vips_arguments(output, spec.quality, options), icc_profile
+        )
+        return Rendition(data, output, image.width, image.height)
+    arguments = pillow_arguments(output, spec.quality, options)
     if icc_profile:
         arguments["icc_profile"] = icc_profile
     # Pillow writes what ``info`` holds (JPEG comments, TIFF descriptions, XMP, IPTC): none of
@@ -213,17 +215,3 @@ def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) 
     buffer = io.BytesIO()
     image.save(buffer, PILLOW_FORMATS[output], **arguments)
     return Rendition(buffer.getvalue(), output, image.width, image.height)
-
-
-def _quantised(image: Image.Image, quality: int | None, options: Options) -> Image.Image:
-    """A palette image made by libimagequant with libvips' settings (as sharp's palette PNG
-    and GIF): at most ``colours`` colours, the fewest that reach ``quality``."""
-    dithering, colours, target = palette_settings(quality, options)
-    quantised: Image.Image = imagequant.quantize_pil_image(
-        image.convert("RGBA"),
-        dithering_level=dithering,
-        max_colors=colours,
-        min_quality=0,  # so it never gives up: the fewest colours that reach ``target``
-        max_quality=target,
-    )
-    return quantised

@@ -88,7 +88,22 @@ def main() -> None:
     for name, (content, filename, private) in files().items():
         file = File.objects.create_from(content, filename=filename, private=private)
         made[name] = str(file.pk)
+    made.update(_api_token())
     print(json.dumps(made))
+
+
+def _api_token() -> dict[str, str]:
+    """A DRF token of a user who may view private files, where the site has DRF tokens."""
+    from django.apps import apps
+
+    if not apps.is_installed("rest_framework.authtoken"):
+        return {}
+    from django.contrib.auth.models import Permission, User
+    from rest_framework.authtoken.models import Token
+
+    user, _ = User.objects.get_or_create(username="api-client")
+    user.user_permissions.add(Permission.objects.get(codename="view_file"))
+    return {"token": Token.objects.get_or_create(user=user)[0].key}
 
 
 if __name__ == "__main__":

@@ -27,3 +27,12 @@ if os.environ.get("TEST_DATABASE") == "postgres":
     from tests.servers import postgres_for_this_process
 
     DATABASES = {"default": postgres_for_this_process()}
+
+# DRF's token authentication, for the Directus-client token hook (test_credentials).
+INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework", "rest_framework.authtoken"]  # noqa: F405
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ]
+}

@@ -147,3 +147,22 @@ def test_a_non_ascii_name_has_an_ascii_fallback_too(site):
         'attachment; filename="ete a Paris.jpg"; '
         "filename*=UTF-8''%C3%A9t%C3%A9%20%C3%A0%20Paris.jpg"
     )
+
+
+def test_a_directus_clients_token_opens_a_private_file(site):
+    private, token = asset(site, "private"), site[1]["token"]
+    assert get(site, private)[0] == 403
+    by_parameter = get(site, f"{private}?access_token={token}")
+    by_header = get(site, private, {"Authorization": f"Bearer {token}"})
+    assert by_parameter[0] == by_header[0] == 200
+    assert by_parameter[2] == by_header[2]
+    assert Image.open(io.BytesIO(by_parameter[2])).size == (120, 80)
+    thumbnail = get(site, f"{private}?width=60&format=png&access_token={token}")
+    assert thumbnail[0] == 200 and Image.open(io.BytesIO(thumbnail[2])).size == (60, 40)
+
+
+@pytest.mark.parametrize("name", ["private", "jpeg"])
+def test_a_token_the_site_rejects_is_401_invalid_credentials(site, name):
+    for headers, query in (({}, "?access_token=not-a-token"), ({"Authorization": "Bearer x"}, "")):
+        status, _, body = get(site, f"{asset(site, name)}{query}", headers)
+        assert (status, error_code(body)) == (401, "INVALID_CREDENTIALS")

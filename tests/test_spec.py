@@ -87,7 +87,7 @@ def test_resolving_fills_defaults_and_negotiates_auto():
         ("height=-5", 'Expected positive integer for height but received "-5"'),
         ("width=1.5", 'Expected positive integer for width but received "1.5"'),
         ("fit=stretch", "Expected one of cover, contain, inside, outside, fill for fit"),
-        ("format=gif", "Expected one of jpg, jpeg, png, webp, avif, tiff, auto for format"),
+        ("format=bmp", "Expected one of jpg, jpeg, png, webp, avif, tiff, gif, auto for format"),
         ("withoutEnlargement=maybe", "Expected true, false, 1 or 0 for withoutEnlargement"),
         ("width=1&width=2", 'Parameter "width" was given 2 times'),
         ("key=nope", 'Key "nope" isn\'t configured.'),
