@@ -16,24 +16,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from .encoding import wants_palette
-from .geometry import Plan, Size, plan_fit
+from .geometry import Plan, Size, plan_fit, shrinks
 from .ingest import TRANSPOSING_ORIENTATIONS
 from .spec import TransformSpec
 
 MiB = 1024 * 1024
 # Pillow keeps RGB, RGBA, LA, CMYK and 32-bit modes in 4 bytes a pixel; fewer never more.
 BYTES_PER_PIXEL = 4
-# What an encoder holds besides the image, in bytes per output pixel, without and with an
-# alpha channel (measured on noise, the worst case, with Pillow 12-13: libwebp's and libaom's
-# YUV planes and analysis buffers; an alpha plane is compressed separately; JPEG output of
-# an image with alpha is flattened first).
-ENCODER_BYTES_PER_PIXEL = {"jpeg": 4, "png": 4, "webp": 24, "avif": 32, "tiff": 8}
-ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {"jpeg": 12, "png": 6, "webp": 48, "avif": 44, "tiff": 12}
+# What encoding holds besides the image, in bytes per output pixel, without and with an
+# alpha channel (measured on noise, the worst case, with libvips 8.18's savers: the copy
+# handed to libvips, libwebp's and libaom's YUV planes and analysis buffers; an alpha plane
+# is compressed separately; JPEG output of an image with alpha is flattened first).
+ENCODER_BYTES_PER_PIXEL = {"jpeg": 12, "png": 10, "webp": 32, "avif": 44, "tiff": 12, "gif": 8}
+ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {
+    "jpeg": 16,
+    "png": 12,
+    "webp": 52,
+    "avif": 56,
+    "tiff": 16,
+    "gif": 10,
+}
 # Palette output (GIF, PNG with a quality): libvips copies the image to memory and
 # libimagequant holds it as four floats a pixel, plus the remapped indexes.
 PALETTE_ENCODER_BYTES_PER_PIXEL = 28
-# The decoder's state, the encoded output and the render's own Python objects.
-RENDER_OVERHEAD = 16 * MiB
+# The decoder's state, the encoded output, libvips' buffers and the render's Python objects.
+RENDER_OVERHEAD = 20 * MiB
 # Modes the renderer works in; any other is converted first (a second full-size copy).
 WORKING_MODES = ("RGB", "RGBA", "L", "LA")
 # Modes that have, or may have, an alpha channel; and steps that can add one.
@@ -51,6 +58,12 @@ FORMAT_MAX_SIDE = {
 # Neighbourhood steps cost per pixel what their window holds ("cells", ~2-5 ns each in
 # libvips on one core, measured): 600 million cells is about two seconds.
 MAX_STEP_WORK = 600_000_000
+# Encoders that take seconds, on one core at sharp's default effort, measured on photos:
+# libheif/aom's AVIF 3.5 s a megapixel (noise: 15); libimagequant's palette (PNG with a
+# quality, GIF) 0.3-0.5 s (noise with alpha: 11, where its search for the fewest colours
+# never converges). Photo-like work must fit; the time limit stops the rest.
+AVIF_SECONDS_PER_MEGAPIXEL = 4.0
+PALETTE_SECONDS_PER_MEGAPIXEL = 1.0
 # Steps that keep the size but hold a second and third copy (alpha split off and put back).
 _COPYING_STEPS = 3
 
@@ -61,11 +74,12 @@ class OverBudget(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """What one render may cost: per side, per canvas and in memory."""
+    """What one render may cost: per side, per canvas, in memory and in time."""
 
     max_dimension: int = 6000
     max_pixels: int = 6000 * 6000
     max_memory: int = 256 * MiB
+    max_seconds: float = 10.0
 
 
 DEFAULT_LIMITS = Limits()
@@ -120,6 +134,7 @@ def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) 
     if limits is not None:
         for what, size, _ in canvases:
             _check_canvas(what, size, limits)
+        _check_encoder_time(spec, canvases[-1][1], limits)
     peak = max(held for _, _, held in canvases)
     output = canvases[-1][1]
     encoder = _encoder_bytes_per_pixel(header, spec) * _pixels(output)
@@ -153,24 +168,39 @@ def plan(spec: TransformSpec, size: Size) -> Plan | None:
     )
 
 
+def jpeg_shrink(header: Header, spec: TransformSpec) -> int:
+    """The factor (1, 2, 4 or 8) a JPEG is decoded smaller by: sharp's shrink-on-load rule,
+    so the pixels that reach the resize are the ones sharp resizes."""
+    if header.format not in ("JPEG", "MPO") or spec.transforms_before_fit:
+        return 1
+    if not (spec.width or spec.height):
+        return 1
+    shrink = min(shrinks(header.oriented, spec.width, spec.height, spec.fit))
+    factor = next((s for s in (8, 4, 2) if shrink >= s), 1)
+    # sharp: one step less where libjpeg's rounding would leave too little to resize.
+    if factor > 1 and int(shrink) == factor:
+        factor //= 2
+    # Pillow's draft() cannot go below one pixel a side (sharp's libjpeg rounds up instead).
+    while min(header.size) < factor:
+        factor //= 2
+    return factor
+
+
 def draft_target(header: Header, spec: TransformSpec) -> Size | None:
-    """The size to ask a JPEG's scaled decode for (Pillow's ``draft``), or ``None``."""
-    fit = plan(spec, header.oriented)
-    if fit is None or header.format not in ("JPEG", "MPO") or spec.transforms_before_fit:
+    """The size to ask Pillow's ``draft`` for so it decodes at :func:`jpeg_shrink`."""
+    factor = jpeg_shrink(header, spec)
+    if factor == 1:
         return None
-    return fit.scaled if header.oriented == header.size else fit.scaled[::-1]
+    # draft() picks the largest of 8, 4, 2 that the size divided by this still allows.
+    return header.size[0] // factor, header.size[1] // factor
 
 
 def draft_size(header: Header, spec: TransformSpec) -> Size:
-    """The size the source is decoded at: JPEGs at 1/2, 1/4 or 1/8 when the fit is that much
-    smaller, by the rule of Pillow's ``JpegImageFile.draft``."""
-    target = draft_target(header, spec)
-    if target is None:
-        return header.size
+    """The size the source is decoded at: a JPEG at 1/2, 1/4 or 1/8 of its size when
+    :func:`jpeg_shrink` says so (libjpeg rounds up)."""
+    factor = jpeg_shrink(header, spec)
     width, height = header.size
-    ratio = min(width // max(target[0], 1), height // max(target[1], 1))
-    scale = next((s for s in (8, 4, 2) if ratio >= s), 1)
-    return (width + scale - 1) // scale, (height + scale - 1) // scale
+    return (width + factor - 1) // factor, (height + factor - 1) // factor
 
 
 def _canvases(
@@ -233,8 +263,27 @@ def _check_step_work(name: str, args: tuple[Any, ...], size: Size) -> None:
     work = _pixels(size) * cells
     if work > MAX_STEP_WORK:
         raise OverBudget(
-            f'"{name}" over {_size(size)} pixels is {work} pixel-window operations; the limit '
-            f"is {MAX_STEP_WORK}. Use a smaller window or sigma, or a smaller image."
+            f'"{name}" over {_size(size)} pixels is {work:.0f} pixel-window operations; the '
+            f"limit is {MAX_STEP_WORK}. Use a smaller window or sigma, or a smaller image."
+        )
+
+
+def _check_encoder_time(spec: TransformSpec, size: Size, limits: Limits) -> None:
+    """Refuse an output whose encoder alone would take half the render's time limit."""
+    output = spec.format or "jpeg"
+    options = spec.options_for(output)
+    if output == "avif":
+        per_megapixel = AVIF_SECONDS_PER_MEGAPIXEL * (dict(options).get("effort", 4) + 1) / 5
+    elif output == "gif" or wants_palette(output, spec.quality, options):
+        per_megapixel = PALETTE_SECONDS_PER_MEGAPIXEL
+    else:
+        return  # the other encoders take milliseconds a megapixel
+    seconds = _pixels(size) / 1_000_000 * per_megapixel
+    if seconds > limits.max_seconds / 2:
+        raise OverBudget(
+            f"Encoding {_size(size)} pixels as {output.upper()} takes about {seconds:.0f} s; a "
+            f"render may take {limits.max_seconds:g} s (RENDER_TIME_LIMIT). Ask for a smaller "
+            "image or another format."
         )
 
 

@@ -16,8 +16,11 @@ from PIL import Image
 
 from .operations import Args, Color, Step
 
-# A render process renders once: libvips' operation cache would only hold memory.
+# A render process renders once: libvips' operation cache would only hold memory. One
+# thread a render: renders already run side by side (MAX_CONCURRENT_RENDERS), and the
+# memory a render needs must not depend on how many cores the machine has.
 pyvips.cache_set_max(0)
+pyvips.concurrency_set(1)
 
 MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
 # Steps that sharp runs on premultiplied alpha (with the resize, when there is one).
@@ -70,12 +73,34 @@ def _run(step: Callable[..., pyvips.Image], picture: pyvips.Image, args: Args) -
         raise EffectFailed(str(error.message).strip() or str(error)) from error
 
 
+def resize(
+    image: Image.Image, size: tuple[int, int], window: tuple[int, int, int, int]
+) -> Image.Image:
+    """``image`` resized to ``size`` and cropped to ``window`` (left, top, width, height), as
+    sharp resizes: libvips' lanczos3 on premultiplied alpha; only the window is computed."""
+    picture = _to_vips(image)
+    alpha = picture.hasalpha()
+    if alpha:
+        picture = picture.premultiply().cast("uchar")
+    if size != image.size:
+        picture = picture.resize(
+            size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3"
+        )
+    if window != (0, 0, *size):
+        picture = picture.extract_area(*window)
+    if alpha:
+        picture = picture.unpremultiply().cast("uchar")
+    return _to_pillow(picture)
+
+
 def save(
     image: Image.Image, output: str, arguments: dict[str, Any], icc_profile: bytes | None
 ) -> bytes:
     """``image`` encoded by libvips' ``output`` saver (as sharp encodes), metadata stripped
-    but for the ICC profile."""
+    but for the ICC profile; transparency into JPEG is flattened onto black, as Directus."""
     picture = _to_vips(image)
+    if output == "jpeg" and picture.hasalpha():
+        picture = picture.flatten(background=[0])
     if icc_profile:
         picture.set_type(pyvips.GValue.blob_type, "icc-profile-data", icc_profile)
     data: bytes = picture.write_to_buffer(

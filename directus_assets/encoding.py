@@ -1,12 +1,11 @@
-"""How each output format is written: sharp's encoder options, with sharp's defaults.
+"""How each output format is written: sharp's encoder options, sharp's defaults, sharp's saver.
 
 The ``transforms`` methods ``jpeg``, ``png``, ``webp``, ``avif``, ``tiff`` and ``gif`` take
 sharp's options (validated here with sharp's rules) and choose the output format, as in
-sharp. JPEG, WebP, AVIF and full-colour PNG are written by Pillow (:func:`pillow_arguments`:
-optimised Huffman tables as sharp's default, measured within 1% of sharp's bytes); palette
-PNG, GIF and TIFF by libvips' own savers with the arguments sharp gives them
-(:func:`vips_arguments`), since Pillow's differ (a palette PNG 44% larger, TIFF without
-YCbCr subsampling). Options neither can honour are accepted without effect (README).
+sharp. :func:`saver_arguments` gives libvips' saver the arguments sharp's pipeline.cc gives
+it: the same pixels then make the same bytes (measured: JPEG, PNG, WebP, TIFF and GIF
+byte-identical, AVIF within 1% at the same PSNR). Options libvips has no use for in a single
+still image (``loop``, ``delay``, ``force``, ...) are accepted without effect.
 Pure: no Django, no pixels.
 """
 
@@ -18,14 +17,6 @@ from typing import Any
 Options = tuple[tuple[str, Any], ...]
 Validator = Callable[[str, Any], Any]
 
-PILLOW_FORMATS = {
-    "jpeg": "JPEG",
-    "png": "PNG",
-    "webp": "WEBP",
-    "avif": "AVIF",
-    "tiff": "TIFF",
-    "gif": "GIF",
-}
 # sharp's defaults (lib/constructor.js); PNG has none: lossless unless a quality is given.
 DEFAULT_QUALITY = {"jpeg": 80, "webp": 80, "avif": 50, "tiff": 80}
 
@@ -178,45 +169,45 @@ def wants_palette(output: str, quality: int | None, options: Options) -> bool:
     )
 
 
-def saved_by_vips(output: str, quality: int | None, options: Options) -> bool:
-    """Whether libvips writes this output (as in sharp) rather than Pillow."""
-    return output in ("gif", "tiff") or wants_palette(output, quality, options)
-
-
-def pillow_arguments(output: str, quality: int | None, options: Options) -> dict[str, Any]:
-    """Pillow ``save`` keyword arguments for ``output`` with sharp's defaults."""
+def saver_arguments(output: str, quality: int | None, options: Options) -> dict[str, Any]:
+    """libvips saver arguments for ``output``, as sharp's pipeline.cc passes them."""
     given = dict(options)
     quality = quality or given.get("quality") or DEFAULT_QUALITY.get(output)
+    colours = given.get("colours", 256)
     if output == "jpeg":
+        mozjpeg = given.get("mozjpeg", False)  # sharp: mozjpeg's defaults, unless overridden
         return {
-            "quality": quality,
-            # Optimised Huffman tables, sharp's default optimiseCoding: 12-18% fewer bytes.
-            "optimize": given.get("optimiseCoding", True),
-            "progressive": given.get("progressive", False),
-            "subsampling": 0 if given.get("chromaSubsampling") == "4:4:4" else 2,
+            "Q": quality,
+            "interlace": given.get("progressive", False),
+            "subsample_mode": "off" if given.get("chromaSubsampling") == "4:4:4" else "on",
+            "trellis_quant": given.get("trellisQuantisation", mozjpeg),
+            "quant_table": given.get("quantisationTable", 3 if mozjpeg else 0),
+            "overshoot_deringing": given.get("overshootDeringing", mozjpeg),
+            "optimize_scans": given.get("optimiseScans", mozjpeg),
+            "optimize_coding": given.get("optimiseCoding", True),
         }
     if output == "webp":
         return {
-            "quality": quality,
+            "Q": quality,
             "lossless": given.get("lossless", False),
-            "alpha_quality": given.get("alphaQuality", 100),
-            "method": given.get("effort", 4),
+            "near_lossless": given.get("nearLossless", False),
+            "smart_subsample": given.get("smartSubsample", False),
+            "smart_deblock": given.get("smartDeblock", False),
+            "preset": given.get("preset", "default"),
+            "effort": given.get("effort", 4),
+            "min_size": given.get("minSize", False),
+            "mixed": given.get("mixed", False),
+            "alpha_q": given.get("alphaQuality", 100),
         }
     if output == "avif":
-        lossless = given.get("lossless", False)
         return {
-            "quality": 100 if lossless else quality,
-            "subsampling": "4:4:4" if lossless else given.get("chromaSubsampling", "4:4:4"),
-            # libavif's speed runs 10 (fastest) to 0; sharp's effort 9 (slowest) to 0.
-            "speed": 9 - given.get("effort", 4),
+            "Q": quality,
+            "compression": "av1",
+            "effort": given.get("effort", 4),
+            "bitdepth": given.get("bitdepth", 8),
+            "subsample_mode": "on" if given.get("chromaSubsampling") == "4:2:0" else "off",
+            "lossless": given.get("lossless", False),
         }
-    return {"compress_level": given.get("compressionLevel", 6)}  # full-colour PNG
-
-
-def vips_arguments(output: str, quality: int | None, options: Options) -> dict[str, Any]:
-    """libvips saver arguments for ``output``, as sharp's pipeline.cc passes them."""
-    given = dict(options)
-    colours = given.get("colours", 256)
     if output == "gif":
         return {
             "bitdepth": _bits_for(colours),
@@ -229,7 +220,7 @@ def vips_arguments(output: str, quality: int | None, options: Options) -> dict[s
         }
     if output == "tiff":
         return {
-            "Q": quality or given.get("quality") or DEFAULT_QUALITY["tiff"],
+            "Q": quality,
             "compression": given.get("compression", "jpeg"),
             "predictor": given.get("predictor", "horizontal"),
             "pyramid": given.get("pyramid", False),
@@ -242,10 +233,11 @@ def vips_arguments(output: str, quality: int | None, options: Options) -> dict[s
             "bitdepth": given.get("bitdepth", 8),
             "miniswhite": given.get("miniswhite", False),
         }
-    return {  # palette PNG
-        "palette": True,
-        "Q": quality if quality is not None else given.get("quality", 100),
-        "bitdepth": _bits_for(colours),
+    palette = wants_palette(output, quality, options)
+    return {  # PNG
+        "palette": palette,
+        "Q": quality or 100,
+        "bitdepth": _bits_for(colours) if palette else 8,
         "effort": given.get("effort", 7),
         "dither": given.get("dither", 1.0),
         "compression": given.get("compressionLevel", 6),

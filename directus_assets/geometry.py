@@ -73,7 +73,7 @@ def plan_fit(
     if without_enlargement:
         width = min(width, source_width) if width else None
         height = min(height, source_height) if height else None
-    x_shrink, y_shrink = _shrinks(source, width, height, fit)
+    x_shrink, y_shrink = shrinks(source, width, height, fit)
     scaled = (
         max(1, round(source_width / x_shrink)),
         max(1, round(source_height / y_shrink)),
@@ -87,7 +87,9 @@ def plan_fit(
     return Plan(scaled, whole, canvas if fit == "contain" else scaled)
 
 
-def _shrinks(source: Size, width: int | None, height: int | None, fit: str) -> tuple[float, float]:
+def shrinks(source: Size, width: int | None, height: int | None, fit: str) -> tuple[float, float]:
+    """How many source pixels go into one output pixel across and down (sharp's
+    ResolveShrink, before ``withoutEnlargement``)."""
     if width and height:
         x_shrink, y_shrink = source[0] / width, source[1] / height
         if fit in ("cover", "outside"):

@@ -18,13 +18,12 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from . import effects
 from .budget import DEFAULT_LIMITS, Header, Limits, OverBudget, check, draft_target, plan
-from .encoding import PILLOW_FORMATS, pillow_arguments, saved_by_vips, vips_arguments
-from .geometry import Plan, Size
+from .encoding import OPTIONS, saver_arguments
+from .geometry import Plan, Size, Window
 from .ingest import EXIF_ORIENTATION, header_exif
 from .spec import TransformSpec
 
 DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF"}
-ALPHA_MODES = ("RGBA", "LA")
 # A larger ICC profile is not copied into every thumbnail: the pixels are converted to sRGB.
 MAX_ICC_PROFILE_BYTES = 64 * 1024
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -57,7 +56,7 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
     Raises :class:`~directus_assets.budget.OverBudget` before decoding anything if the
     render would exceed ``limits``, and :class:`RenderError` if the source cannot be read.
     """
-    assert spec.format in PILLOW_FORMATS, "resolve the spec's format before rendering"
+    assert spec.format in OPTIONS, "resolve the spec's format before rendering"
     image = _open(source)
     header = header_of(image)
     check(header, spec, limits)
@@ -160,22 +159,16 @@ def _apply(stage: Callable[..., Image.Image], image: Image.Image, *args: object)
 def _fit(image: Image.Image, plan: Plan | None) -> Image.Image:
     if plan is None:
         return image
-    # The image may be smaller than its logical size after draft(): map the window onto it.
-    box = plan.window.scaled_box(image.width / plan.scaled[0], image.height / plan.scaled[1])
-    size = (plan.window.width, plan.window.height)
-    if size != image.size or box != (0, 0, *image.size):
-        image = image.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    window = plan.window
+    if plan.scaled != image.size or window != Window(0, 0, *image.size):
+        image = effects.resize(
+            image, plan.scaled, (window.left, window.top, window.width, window.height)
+        )
     if plan.is_identity:
         return image
     # Letterboxing: transparent where the image has alpha, else black (as sharp).
     canvas = Image.new(image.mode, plan.canvas, (0,) * len(image.getbands()))
     canvas.paste(image, plan.offset)
-    return canvas
-
-
-def _flatten_onto_black(image: Image.Image) -> Image.Image:
-    canvas = Image.new(image.mode[:-1], image.size, 0)
-    canvas.paste(image, mask=image.getchannel("A"))
     return canvas
 
 
@@ -195,23 +188,7 @@ def _bounded_profile(
 
 def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) -> Rendition:
     output = spec.format or "jpeg"
-    if output == "jpeg" and image.mode in ALPHA_MODES:
-        image = _flatten_onto_black(image)  # as Directus
-    if output in ("webp", "avif") and image.mode in ("L", "LA"):
-        image = image.convert("RGBA" if image.mode == "LA" else "RGB")
     image, icc_profile = _bounded_profile(image, icc_profile)
-    options = spec.options_for(output)
-    if saved_by_vips(output, spec.quality, options):
-        data = effects.save(
-            image, output, vips_arguments(output, spec.quality, options), icc_profile
-        )
-        return Rendition(data, output, image.width, image.height)
-    arguments = pillow_arguments(output, spec.quality, options)
-    if icc_profile:
-        arguments["icc_profile"] = icc_profile
-    # Pillow writes what ``info`` holds (JPEG comments, TIFF descriptions, XMP, IPTC): none of
-    # the source's metadata may leave in a thumbnail.
-    image.info = {}
-    buffer = io.BytesIO()
-    image.save(buffer, PILLOW_FORMATS[output], **arguments)
-    return Rendition(buffer.getvalue(), output, image.width, image.height)
+    arguments = saver_arguments(output, spec.quality, spec.options_for(output))
+    data = effects.save(image, output, arguments, icc_profile)
+    return Rendition(data, output, image.width, image.height)

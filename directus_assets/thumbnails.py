@@ -12,7 +12,6 @@ import logging
 from . import cache
 from .budget import Header, Limits, OverBudget, check
 from .conf import app_settings
-from .encoding import PILLOW_FORMATS
 from .errors import AssetError, Forbidden, UnprocessableImage
 from .models import File
 from .models import Rendition as RenditionRow
@@ -49,7 +48,10 @@ def make(
 def limits() -> Limits:
     """What one render may cost, from the settings."""
     return Limits(
-        app_settings.MAX_DIMENSION, app_settings.MAX_PIXELS, app_settings.MAX_RENDER_MEMORY
+        app_settings.MAX_DIMENSION,
+        app_settings.MAX_PIXELS,
+        app_settings.MAX_RENDER_MEMORY,
+        app_settings.RENDER_TIME_LIMIT,
     )
 
 
@@ -62,7 +64,8 @@ def check_budget(file: File, spec: TransformSpec) -> None:
     """
     if file.width is None or file.height is None or file.type not in TRANSFORMABLE_TYPES:
         return
-    header = Header((file.width, file.height), PILLOW_FORMATS[TRANSFORMABLE_TYPES[file.type]])
+    # Our format names, upper-cased, are the names Pillow reports for the same formats.
+    header = Header((file.width, file.height), TRANSFORMABLE_TYPES[file.type].upper())
     try:
         check(header, spec, limits())
     except OverBudget as over:

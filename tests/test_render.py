@@ -150,7 +150,15 @@ def test_alpha_survives_into_formats_that_have_it():
         assert output.getpixel((3, 7))[3] < 10 and output.getpixel((40, 7))[3] > 245
 
 
-def test_large_jpegs_are_decoded_at_a_fraction_of_their_size(monkeypatch):
+@pytest.mark.parametrize(
+    ("box", "decoded"),
+    [
+        ((150, 150), (300, 200)),  # shrink 10.7: 1/8 scale, 1.6% of the pixels
+        ((200, 200), (600, 400)),  # shrink exactly 8: sharp goes one step less, 1/4
+        ((1000, 600), (2400, 1600)),  # shrink 2.4 (< 3): sharp decodes it whole
+    ],
+)
+def test_large_jpegs_are_decoded_smaller_as_sharp_decides(monkeypatch, box, decoded):
     decoded_sizes = []
     original_draft = JpegImagePlugin.JpegImageFile.draft
 
@@ -161,10 +169,10 @@ def test_large_jpegs_are_decoded_at_a_fraction_of_their_size(monkeypatch):
 
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
     source = encode(bands((2400, 1600)), "JPEG")
-    image = decode(render(source, spec(format="jpeg", width=200, height=200)).data)
-    assert image.size == (200, 200)
-    assert decoded_sizes == [(300, 200)]  # 1/8 scale: 1.6% of the pixels
-    assert near(image.getpixel((100, 100)), GREEN)
+    image = decode(render(source, spec(format="jpeg", width=box[0], height=box[1])).data)
+    assert image.size == box
+    assert (decoded_sizes or [(2400, 1600)]) == [decoded]  # no draft() call: decoded whole
+    assert near(image.getpixel((box[0] // 2, box[1] // 2)), GREEN)
 
 
 def test_palette_sixteen_bit_and_cmyk_sources():
