@@ -125,6 +125,7 @@ def check(header: Header, spec: TransformSpec, limits: Limits) -> Cost:
             f"This transformation needs about {math.ceil(cost.memory / MiB)} MiB; the limit "
             f"is {limits.max_memory // MiB} MiB a render (MAX_RENDER_MEMORY)."
         )
+    _check_encoder_time(spec, cost.output, limits)
     return cost
 
 
@@ -134,7 +135,6 @@ def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) 
     if limits is not None:
         for what, size, _ in canvases:
             _check_canvas(what, size, limits)
-        _check_encoder_time(spec, canvases[-1][1], limits)
     peak = max(held for _, _, held in canvases)
     output = canvases[-1][1]
     encoder = _encoder_bytes_per_pixel(header, spec) * _pixels(output)

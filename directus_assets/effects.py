@@ -14,6 +14,7 @@ from typing import Any
 import pyvips
 from PIL import Image
 
+from .ingest import TRANSPOSING_ORIENTATIONS
 from .operations import Args, Color, Step
 
 # A render process renders once: libvips' operation cache would only hold memory. One
@@ -74,18 +75,31 @@ def _run(step: Callable[..., pyvips.Image], picture: pyvips.Image, args: Args) -
 
 
 def resize(
-    image: Image.Image, size: tuple[int, int], window: tuple[int, int, int, int]
+    image: Image.Image,
+    size: tuple[int, int],
+    window: tuple[int, int, int, int],
+    orientation: int = 1,
+    mirrors: Sequence[str] = (),
 ) -> Image.Image:
-    """``image`` resized to ``size`` and cropped to ``window`` (left, top, width, height), as
-    sharp resizes: libvips' lanczos3 on premultiplied alpha; only the window is computed."""
+    """``image`` resized to ``size`` (as shown upright), turned by its EXIF ``orientation``,
+    mirrored (``post-flip``, ``post-flop``) and cropped to ``window`` (left, top, width,
+    height), in sharp's order: libvips' lanczos3 on premultiplied alpha, the turn, the
+    mirrors, the crop. Only the window is computed."""
     picture = _to_vips(image)
     alpha = picture.hasalpha()
     if alpha:
         picture = picture.premultiply().cast("uchar")
-    if size != image.size:
+    stored = size[::-1] if orientation in TRANSPOSING_ORIENTATIONS else size
+    if stored != image.size:
         picture = picture.resize(
-            size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3"
+            stored[0] / image.width, vscale=stored[1] / image.height, kernel="lanczos3"
         )
+    if orientation != 1:
+        picture = picture.copy()
+        picture.set_type(pyvips.GValue.gint_type, "orientation", orientation)
+        picture = picture.autorot()
+    for mirror in mirrors:
+        picture = picture.flip("vertical" if mirror == "post-flip" else "horizontal")
     if window != (0, 0, *size):
         picture = picture.extract_area(*window)
     if alpha:
@@ -416,8 +430,6 @@ _STEPS: dict[str, Callable[..., pyvips.Image]] = {
     "flatten": _flatten,
     "gamma": lambda picture, gamma: _gamma(picture, 1 / gamma),
     "greyscale": lambda picture, _: picture.colourspace("b-w"),
-    "post-flip": lambda picture, _: picture.flip("vertical"),
-    "post-flop": lambda picture, _: picture.flip("horizontal"),
     "post-rotate": _rotate,
     "post-extract": _extract,
     "extend": _extend,

@@ -68,6 +68,7 @@ OPTIONS: dict[str, dict[str, Validator]] = {
         "optimizeCoding": _boolean,
         "mozjpeg": _boolean,
         "trellisQuantisation": _boolean,
+        "trellisQuantization": _boolean,
         "overshootDeringing": _boolean,
         "optimiseScans": _boolean,
         "optimizeScans": _boolean,
@@ -144,6 +145,7 @@ SPELLINGS = {
     "optimizeCoding": "optimiseCoding",
     "optimizeScans": "optimiseScans",
     "quantizationTable": "quantisationTable",
+    "trellisQuantization": "trellisQuantisation",
     "colors": "colours",
 }
 
@@ -178,7 +180,7 @@ def saver_arguments(output: str, quality: int | None, options: Options) -> dict[
         mozjpeg = given.get("mozjpeg", False)  # sharp: mozjpeg's defaults, unless overridden
         return {
             "Q": quality,
-            "interlace": given.get("progressive", False),
+            "interlace": given.get("progressive", mozjpeg),
             "subsample_mode": "off" if given.get("chromaSubsampling") == "4:4:4" else "on",
             "trellis_quant": given.get("trellisQuantisation", mozjpeg),
             "quant_table": given.get("quantisationTable", 3 if mozjpeg else 0),

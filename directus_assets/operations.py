@@ -383,11 +383,11 @@ PIPELINE = (
     "flatten",
     "gamma",
     "greyscale",
-    # Without rotateBefore sharp mirrors after its resize but before its crop or embed, which
-    # is the same as mirroring before the resize: so the mirrors run before our fit.
+    # Without rotateBefore sharp turns the image by its EXIF orientation after the resize,
+    # then mirrors it, then crops or embeds: these two run inside the fit (MIRRORS).
+    "fit",
     "post-flip",
     "post-flop",
-    "fit",
     "post-rotate",
     "post-extract",
     "extend",
@@ -450,6 +450,17 @@ def in_sharp_order(calls: Iterable[Step], resize_expected: bool) -> tuple[Step, 
     if not rotate_before:
         options = {(f"post-{k}" if k in ROTATE_BEFORE else k): v for k, v in options.items()}
     return tuple((name, options[name]) for name in PIPELINE if _is_on(name, options.get(name)))
+
+
+MIRRORS = ("post-flip", "post-flop")
+# Steps before which sharp turns the image upright (its rotateBefore and orientBefore).
+UPRIGHT_FIRST = ("flip", "flop", "rotate", "extract")
+
+
+def orients_first(steps: Iterable[Step]) -> bool:
+    """Whether sharp applies the EXIF orientation before the steps that precede its resize
+    (else after the resize, before the crop: a ``trim`` sees the stored image)."""
+    return any(name in UPRIGHT_FIRST for name, _ in steps)
 
 
 def runs_before_fit(name: str) -> bool:

@@ -20,7 +20,8 @@ from . import effects
 from .budget import DEFAULT_LIMITS, Header, Limits, OverBudget, check, draft_target, plan
 from .encoding import OPTIONS, saver_arguments
 from .geometry import Plan, Size, Window
-from .ingest import EXIF_ORIENTATION, header_exif
+from .ingest import EXIF_ORIENTATION, TRANSPOSING_ORIENTATIONS, header_exif
+from .operations import MIRRORS, orients_first
 from .spec import TransformSpec
 
 DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF"}
@@ -64,9 +65,14 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
     _draft(image, header, spec)
     try:
         image.load()
-        ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when upright
+        # sharp turns an image by its EXIF orientation after its resize (we do the same, so
+        # the pixels match to the bit), unless a step needs the image upright before.
+        orientation = header.orientation
+        if orients_first(spec.transforms):
+            ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when upright
+            orientation = 1
         image, same_colour_space = _working_mode(image)
-        image = _transform(image, spec, header.oriented, limits)
+        image = _transform(image, spec, header.oriented, limits, orientation)
         return _encode(image, spec, icc_profile if same_colour_space else None)
     except RenderError:
         raise
@@ -131,22 +137,29 @@ def _working_mode(image: Image.Image) -> tuple[Image.Image, bool]:
 
 
 def _transform(
-    image: Image.Image, spec: TransformSpec, logical_size: Size, limits: Limits
+    image: Image.Image, spec: TransformSpec, logical_size: Size, limits: Limits, orientation: int
 ) -> Image.Image:
     before_fit = spec.transforms_before_fit
     if before_fit:
         image = _apply(effects.before_fit, image, before_fit)
         # trim's result depends on the pixels: check the rest of the work on the real size.
         rest = dataclasses.replace(spec, transforms=spec.transforms_after_fit)
-        check(Header(image.size, "PNG", 1, image.mode), rest, limits)
-        logical_size = image.size
-    # After a scaled decode the image is smaller than its logical size; _fit maps onto it.
+        check(Header(image.size, "PNG", orientation, image.mode), rest, limits)
+        logical_size = _upright(image.size, orientation)
+    # After a scaled decode the image is smaller than its logical size; the fit maps onto it.
     fit = plan(spec, logical_size)
-    resized = fit is not None and fit.scaled != image.size
-    image = _fit(image, fit)
+    resized = fit is not None and fit.scaled != _upright(image.size, orientation)
+    after_fit = spec.transforms_after_fit
+    mirrors = tuple(name for name, _ in after_fit if name in MIRRORS)
+    image = _fit(image, fit, orientation, mirrors)
     if spec.transforms:
-        image = _apply(effects.after_fit, image, spec.transforms_after_fit, resized)
+        rest_after = tuple(step for step in after_fit if step[0] not in MIRRORS)
+        image = _apply(effects.after_fit, image, rest_after, resized)
     return image
+
+
+def _upright(size: Size, orientation: int) -> Size:
+    return (size[1], size[0]) if orientation in TRANSPOSING_ORIENTATIONS else size
 
 
 def _apply(stage: Callable[..., Image.Image], image: Image.Image, *args: object) -> Image.Image:
@@ -156,14 +169,18 @@ def _apply(stage: Callable[..., Image.Image], image: Image.Image, *args: object)
         raise TransformFailed(f"A transformation failed: {error}") from error
 
 
-def _fit(image: Image.Image, plan: Plan | None) -> Image.Image:
+def _fit(
+    image: Image.Image, plan: Plan | None, orientation: int, mirrors: tuple[str, ...]
+) -> Image.Image:
+    """Resize, turn upright, mirror, crop: sharp's order. ``None``: no resize or crop."""
+    upright = _upright(image.size, orientation)
+    size = plan.scaled if plan else upright
+    window = plan.window if plan else Window(0, 0, *upright)
+    if orientation != 1 or mirrors or size != image.size or window != Window(0, 0, *size):
+        box = (window.left, window.top, window.width, window.height)
+        image = effects.resize(image, size, box, orientation, mirrors)
     if plan is None:
         return image
-    window = plan.window
-    if plan.scaled != image.size or window != Window(0, 0, *image.size):
-        image = effects.resize(
-            image, plan.scaled, (window.left, window.top, window.width, window.height)
-        )
     if plan.is_identity:
         return image
     # Letterboxing: transparent where the image has alpha, else black (as sharp).

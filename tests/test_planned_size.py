@@ -5,11 +5,11 @@ way, so this checks the sizes the budget limits too)."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from directus_assets.budget import planned_size
+from directus_assets.budget import OverBudget, planned_size
 from directus_assets.render import render
 from directus_assets.spec import FITS, build_spec
 from tests.images import decode, encode
@@ -61,4 +61,8 @@ def test_planned_size_is_the_rendered_size(
 
     planned = planned_size(spec, source)
 
-    assert planned == decode(render(data, spec).data).size
+    try:
+        rendered = render(data, spec)
+    except OverBudget:  # e.g. 1x76 at width 79: 79x6004, over MAX_DIMENSION
+        assume(False)
+    assert planned == decode(rendered.data).size

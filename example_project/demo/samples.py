@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 from collections.abc import Callable
 
 from PIL import Image, ImageDraw
@@ -75,8 +76,15 @@ def _scene(width: int, height: int, hue: tuple[int, int, int] = (60, 120, 200)) 
         top = height * (0.55 + index * 0.12)
         ridge = [(0, top), (width * 0.4, top - height * 0.1), (width, top)]
         draw.polygon([(0, height), *ridge, (width, height)], fill=shade)
-    grain = Image.effect_noise((width, height), 28).convert("RGB")
-    return Image.blend(image, grain, 0.2)
+    return Image.blend(image, _grain(width, height), 0.2)
+
+
+def _grain(width: int, height: int) -> Image.Image:
+    """Film grain around mid-grey, the same on every call (tests compare renders of it)."""
+    noise = Image.frombytes(
+        "L", (width, height), random.Random(width * height).randbytes(width * height)
+    )
+    return noise.point(lambda v: 128 + (v - 128) * 3 // 8).convert("RGB")
 
 
 def _encode(image: Image.Image, format: str, **options: object) -> bytes:
