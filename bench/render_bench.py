@@ -1,5 +1,6 @@
 """Render cost in process: ours vs libvips (pyvips) vs naive Pillow vs sorl-thumbnail and
-easy-thumbnails, each making the same thumbnail from the same bytes."""
+easy-thumbnails, each making the same thumbnail from the same bytes; and sharp (Directus's
+renderer), timed inside Node by tests/sharp/render.cjs."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PIL import Image
 
 from directus_assets.render import render
 from directus_assets.spec import TransformSpec
+from tests import sharp_reference
 
 Operation = dict[str, Any]
 
@@ -115,6 +117,10 @@ ENGINES: dict[str, Callable[[bytes, Operation], bytes]] = {
 }
 
 
+# The table's columns: the engines timed here, then sharp timed in Node.
+COLUMNS = (*ENGINES, "sharp")
+
+
 def output_size(data: bytes) -> tuple[int, int]:
     return Image.open(io.BytesIO(data)).size
 
@@ -135,4 +141,21 @@ def run(sources: dict[str, bytes], repeat: int) -> list[dict[str, Any]]:
             rows.append(
                 {"source": source_name, "operation": op_name, "seconds": timings, "sizes": sizes}
             )
+    _add_sharp(rows, sources, repeat)
     return rows
+
+
+def sharp_job(source: bytes, op: Operation, repeat: int = 0) -> dict[str, Any]:
+    """The job Directus gives sharp for ``op`` (quality 80, as the other engines)."""
+    resize = {"fit": op["fit"], "width": op["width"], "height": op["height"]}
+    return sharp_reference.job(
+        source, resize=resize, format=op["format"], quality=80, repeat=repeat
+    )
+
+
+def _add_sharp(rows: list[dict[str, Any]], sources: dict[str, bytes], repeat: int) -> None:
+    jobs = [sharp_job(sources[r["source"]], OPERATIONS[r["operation"]], repeat) for r in rows]
+    for row, result in zip(rows, sharp_reference.run(jobs), strict=True):
+        assert not isinstance(result, Exception), result
+        row["seconds"]["sharp"] = (result.median_ms or 0) / 1000
+        row["sizes"]["sharp"] = (result.width, result.height)

@@ -29,7 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench import http_bench, memory_bench, render_bench  # noqa: E402
+from bench import bytes_bench, http_bench, memory_bench, render_bench  # noqa: E402
 from example_project.demo.samples import _encode, _scene, landscape_jpeg  # noqa: E402
 from tests.servers import SeaweedFS, stop  # noqa: E402
 
@@ -62,9 +62,16 @@ def render_part(scratch: Path, repeat: int) -> dict[str, Any]:
     (scratch / "big.jpg").write_bytes(big)
     rows = render_bench.run(sources, repeat)
     memory = memory_bench.run(scratch / "big.jpg")
+    output_bytes = bytes_bench.run(
+        {
+            "1800x1200 JPEG": (sources["1800x1200 JPEG"], "image/jpeg"),
+            "2000x1500 RGBA PNG": (sources["2000x1500 RGBA PNG"], "image/png"),
+        }
+    )
     return {
         "rows": rows,
         "memory": memory,
+        "bytes": output_bytes,
         "source_bytes": {k: len(v) for k, v in sources.items()},
     }
 
@@ -190,6 +197,14 @@ def targets(render: dict, http: dict, s3: dict, pregen: dict) -> list[dict[str, 
         for peer in ("sorl-thumbnail", "easy-thumbnails"):
             speedup = seconds[peer] / seconds["directus_assets"]
             check(f"render {source}: {peer} / ours", speedup, ">= 1.5", speedup >= 1.5)
+    for source in ("1800x1200 JPEG", "6000x4000 JPEG"):
+        seconds = row(source, "cover 200x200 jpeg")["seconds"]
+        ratio = seconds["directus_assets"] / seconds["sharp"]
+        check(f"render {source} cover 200x200 / sharp", ratio, "<= 1.0", ratio <= 1.0)
+    largest = max(r["bytes"]["ours"] / r["bytes"]["sharp"] for r in render["bytes"])
+    check("output bytes / sharp, largest of every format", largest, "<= 1.05", largest <= 1.05)
+    poorest = min(r["psnr"]["ours"] - r["psnr"]["sharp"] for r in render["bytes"])
+    check("PSNR - sharp's (dB), poorest of every format", poorest, ">= 0", poorest >= 0)
     memory = render["memory"]["ours_kib"] / render["memory"]["full_decode_kib"]
     check("peak memory 6000x4000 / full decode", memory, "< 0.25", memory < 0.25)
     for clients in (1, 8):
@@ -226,8 +241,8 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"| {item['target']} | {item['value']} | {item['goal']} | {mark} |")
     lines += [
         "",
-        "| render (median ms) | " + " | ".join(render_bench.ENGINES) + " |",
-        "| --- |" + " --- |" * len(render_bench.ENGINES),
+        "| render (median ms) | " + " | ".join(render_bench.COLUMNS) + " |",
+        "| --- |" + " --- |" * len(render_bench.COLUMNS),
     ]
     for row in results["render"]["rows"]:
         reference = row["seconds"]["pyvips"]
@@ -235,9 +250,18 @@ def table(results: dict[str, Any]) -> str:
             f"{row['seconds'][e] * 1000:.1f} ({row['seconds'][e] / reference:.2f}x)"
             if e in row["seconds"]
             else "-"
-            for e in render_bench.ENGINES
+            for e in render_bench.COLUMNS
         ]
         lines.append(f"| {row['source']}, {row['operation']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| output bytes (PSNR dB) | directus_assets | sharp | pyvips |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in results["render"]["bytes"]:
+        cells = [f"{row['bytes'][e]} ({row['psnr'][e]})" for e in ("ours", "sharp", "pyvips")]
+        label = f"{row['source']}, {row['operation']}, {row['format']}"
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     http = results["http"]
     lines += [
         "",

@@ -154,18 +154,25 @@ def _has_alpha(header: Header, spec: TransformSpec) -> bool:
     return header.mode in MAY_HAVE_ALPHA or any(name in ALPHA_STEPS for name, _ in spec.transforms)
 
 
-def planned_size(spec: TransformSpec, source: Size) -> Size:
-    """The size a render of ``spec`` gives from a source displayed at ``source``."""
-    return estimate(Header(source, "PNG"), spec).output
+def planned_size(spec: TransformSpec, source: Size, source_format: str = "PNG") -> Size:
+    """The size a render of ``spec`` gives from a source displayed at ``source`` (a JPEG's
+    scaled decode, as sharp's, can move the result by a pixel)."""
+    return estimate(Header(source, source_format), spec).output
 
 
-def plan(spec: TransformSpec, size: Size) -> Plan | None:
-    """How the fit resizes an image of ``size``; ``None`` when no size is asked for."""
+def plan(spec: TransformSpec, size: Size, displayed: Size | None = None) -> Plan | None:
+    """How the fit resizes an image of ``size``: the decoded image, which may be a scaled
+    decode of a source ``displayed`` larger (the focal point is in its pixels).
+    ``None`` when no size is asked for."""
     if not (spec.width or spec.height):
         return None
-    return plan_fit(
-        size, spec.width, spec.height, spec.fit, spec.without_enlargement, spec.focal_point
-    )
+    focal = spec.focal_point
+    if focal is not None and displayed is not None and displayed != size:
+        focal = (
+            round(focal[0] * size[0] / displayed[0]),
+            round(focal[1] * size[1] / displayed[1]),
+        )
+    return plan_fit(size, spec.width, spec.height, spec.fit, spec.without_enlargement, focal)
 
 
 def jpeg_shrink(header: Header, spec: TransformSpec) -> int:
@@ -197,10 +204,11 @@ def draft_target(header: Header, spec: TransformSpec) -> Size | None:
 
 def draft_size(header: Header, spec: TransformSpec) -> Size:
     """The size the source is decoded at: a JPEG at 1/2, 1/4 or 1/8 of its size when
-    :func:`jpeg_shrink` says so (libjpeg rounds up)."""
+    :func:`jpeg_shrink` says so. libvips (so sharp) drops a last partial pixel where Pillow's
+    draft() keeps it; the renderer crops it off, so the pixels are the same."""
     factor = jpeg_shrink(header, spec)
     width, height = header.size
-    return (width + factor - 1) // factor, (height + factor - 1) // factor
+    return width // factor, height // factor
 
 
 def _canvases(
@@ -215,7 +223,7 @@ def _canvases(
         after = step_size(name, args, size)
         yield f'"{name}"', after, _pixels(size) + _COPYING_STEPS * _pixels(after)
         size = after
-    fit = plan(spec, size if spec.transforms_before_fit else header.oriented)
+    fit = plan(spec, size, None if spec.transforms_before_fit else header.oriented)
     if fit is not None:
         window = (fit.window.width, fit.window.height)
         if window != size or fit.scaled != size:

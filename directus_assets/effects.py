@@ -76,31 +76,29 @@ def _run(step: Callable[..., pyvips.Image], picture: pyvips.Image, args: Args) -
 
 def resize(
     image: Image.Image,
-    size: tuple[int, int],
+    scales: tuple[float, float],
     window: tuple[int, int, int, int],
     orientation: int = 1,
     mirrors: Sequence[str] = (),
 ) -> Image.Image:
-    """``image`` resized to ``size`` (as shown upright), turned by its EXIF ``orientation``,
-    mirrored (``post-flip``, ``post-flop``) and cropped to ``window`` (left, top, width,
-    height), in sharp's order: libvips' lanczos3 on premultiplied alpha, the turn, the
-    mirrors, the crop. Only the window is computed."""
+    """``image`` resized by ``scales`` (across and down, as shown upright), turned by its EXIF
+    ``orientation``, mirrored (``post-flip``, ``post-flop``) and cropped to ``window`` (left,
+    top, width, height), in sharp's order: libvips' lanczos3 on premultiplied alpha, the turn,
+    the mirrors, the crop. Only the window is computed."""
     picture = _to_vips(image)
     alpha = picture.hasalpha()
     if alpha:
         picture = picture.premultiply().cast("uchar")
-    stored = size[::-1] if orientation in TRANSPOSING_ORIENTATIONS else size
-    if stored != image.size:
-        picture = picture.resize(
-            stored[0] / image.width, vscale=stored[1] / image.height, kernel="lanczos3"
-        )
+    across, down = scales[::-1] if orientation in TRANSPOSING_ORIENTATIONS else scales
+    if (across, down) != (1.0, 1.0):
+        picture = picture.resize(across, vscale=down, kernel="lanczos3")
     if orientation != 1:
         picture = picture.copy()
         picture.set_type(pyvips.GValue.gint_type, "orientation", orientation)
         picture = picture.autorot()
     for mirror in mirrors:
         picture = picture.flip("vertical" if mirror == "post-flip" else "horizontal")
-    if window != (0, 0, *size):
+    if window != (0, 0, picture.width, picture.height):
         picture = picture.extract_area(*window)
     if alpha:
         picture = picture.unpremultiply().cast("uchar")

@@ -62,22 +62,18 @@ def plan_fit(
 ) -> Plan:
     """How ``source`` becomes a ``width`` x ``height`` thumbnail with ``fit``.
 
-    - one dimension only: the other follows the aspect ratio, whatever the fit;
+    - one dimension only: the other follows the aspect ratio (fill: keeps the source's);
     - cover: scaled to cover the box, then cropped to it (around ``focal_point`` if given);
     - contain: scaled to fit in the box, then centred on a canvas of exactly the box;
     - inside / outside: scaled to fit in / cover the box, nothing cropped or padded;
     - fill: stretched to exactly the box;
-    - ``without_enlargement``: the box is first clamped to the source, so nothing grows.
+    - ``without_enlargement``: nothing grows (contain still pads to the box, as sharp).
     """
     source_width, source_height = source
-    if without_enlargement:
-        width = min(width, source_width) if width else None
-        height = min(height, source_height) if height else None
-    x_shrink, y_shrink = shrinks(source, width, height, fit)
-    scaled = (
-        max(1, round(source_width / x_shrink)),
-        max(1, round(source_height / y_shrink)),
-    )
+    x_shrink, y_shrink = shrinks(source, width, height, fit, without_enlargement)
+    scaled = (_scaled_side(source_width, x_shrink), _scaled_side(source_height, y_shrink))
+    # The box as asked: contain pads to it even without enlargement; cover crops to what of
+    # it the scaled image covers.
     canvas = (width or scaled[0], height or scaled[1])
     if fit == "cover":
         return Plan(
@@ -87,21 +83,39 @@ def plan_fit(
     return Plan(scaled, whole, canvas if fit == "contain" else scaled)
 
 
-def shrinks(source: Size, width: int | None, height: int | None, fit: str) -> tuple[float, float]:
-    """How many source pixels go into one output pixel across and down (sharp's
-    ResolveShrink, before ``withoutEnlargement``)."""
+def shrinks(
+    source: Size,
+    width: int | None,
+    height: int | None,
+    fit: str,
+    without_enlargement: bool = False,
+) -> tuple[float, float]:
+    """How many source pixels go into one output pixel across and down: sharp's
+    ResolveShrink, whose reciprocals are the scales of its resize."""
     if width and height:
         x_shrink, y_shrink = source[0] / width, source[1] / height
         if fit in ("cover", "outside"):
-            return (min(x_shrink, y_shrink),) * 2
-        if fit in ("contain", "inside"):
-            return (max(x_shrink, y_shrink),) * 2
-        return x_shrink, y_shrink
-    if width:
-        return (source[0] / width,) * 2
-    if height:
-        return (source[1] / height,) * 2
-    return 1.0, 1.0
+            x_shrink = y_shrink = min(x_shrink, y_shrink)
+        elif fit in ("contain", "inside"):
+            x_shrink = y_shrink = max(x_shrink, y_shrink)
+    elif width:
+        # fill stretches one side only: the other keeps the source's size, as in sharp.
+        x_shrink = source[0] / width
+        y_shrink = 1.0 if fit == "fill" else x_shrink
+    elif height:
+        y_shrink = source[1] / height
+        x_shrink = 1.0 if fit == "fill" else y_shrink
+    else:
+        x_shrink = y_shrink = 1.0
+    if without_enlargement:
+        x_shrink, y_shrink = max(1.0, x_shrink), max(1.0, y_shrink)
+    # Never so much that a side would become 0.
+    return min(x_shrink, source[0]), min(y_shrink, source[1])
+
+
+def _scaled_side(side: int, shrink: float) -> int:
+    # libvips' resize by 1/shrink (as sharp calls it) rounds the new side half up.
+    return max(1, int(side * (1.0 / shrink) + 0.5))
 
 
 def _fitted(canvas: Size, scaled: Size) -> Size:

@@ -80,7 +80,9 @@ class Asset:
         spec = self.parsed.spec
         if not spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
             return source
-        return planned_size(spec.resolved(file.type, "", file.focal_point), source)
+        resolved = spec.resolved(file.type, "", file.focal_point)
+        # Our format names, upper-cased, are the names Pillow gives the same formats.
+        return planned_size(resolved, source, TRANSFORMABLE_TYPES[file.type].upper())
 
     def with_params(self, **changes: Any) -> Asset:
         """The same file with some parameters changed (``None`` removes one)."""

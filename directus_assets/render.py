@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from . import effects
-from .budget import DEFAULT_LIMITS, Header, Limits, OverBudget, check, draft_target, plan
+from .budget import (
+    DEFAULT_LIMITS,
+    Header,
+    Limits,
+    OverBudget,
+    check,
+    draft_size,
+    draft_target,
+    plan,
+)
 from .encoding import OPTIONS, saver_arguments
-from .geometry import Plan, Size, Window
+from .geometry import Plan, Size, Window, shrinks
 from .ingest import EXIF_ORIENTATION, TRANSPOSING_ORIENTATIONS, header_exif
 from .operations import MIRRORS, orients_first
 from .spec import TransformSpec
@@ -65,6 +74,9 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
     _draft(image, header, spec)
     try:
         image.load()
+        decoded = draft_size(header, spec)
+        if image.size != decoded:  # libvips' scaled decode: the last partial pixel dropped
+            image = image.crop((0, 0, *decoded))
         # sharp turns an image by its EXIF orientation after its resize (we do the same, so
         # the pixels match to the bit), unless a step needs the image upright before.
         orientation = header.orientation
@@ -146,16 +158,26 @@ def _transform(
         rest = dataclasses.replace(spec, transforms=spec.transforms_after_fit)
         check(Header(image.size, "PNG", orientation, image.mode), rest, limits)
         logical_size = _upright(image.size, orientation)
-    # After a scaled decode the image is smaller than its logical size; the fit maps onto it.
-    fit = plan(spec, logical_size)
-    resized = fit is not None and fit.scaled != _upright(image.size, orientation)
+    # After a scaled decode the image is smaller than its logical size: sharp plans the fit
+    # on the decoded image (so may we), the focal point scaled to it.
+    upright = _upright(image.size, orientation)
+    fit = plan(spec, upright, None if before_fit else logical_size)
+    resized = fit is not None and fit.scaled != upright
     after_fit = spec.transforms_after_fit
     mirrors = tuple(name for name, _ in after_fit if name in MIRRORS)
-    image = _fit(image, fit, orientation, mirrors)
+    image = _fit(image, fit, orientation, mirrors, _scales(spec, upright))
     if spec.transforms:
         rest_after = tuple(step for step in after_fit if step[0] not in MIRRORS)
         image = _apply(effects.after_fit, image, rest_after, resized)
     return image
+
+
+def _scales(spec: TransformSpec, upright: Size) -> tuple[float, float]:
+    """The resize's scales, as sharp computes them (1 / its ResolveShrink)."""
+    x_shrink, y_shrink = shrinks(
+        upright, spec.width, spec.height, spec.fit, spec.without_enlargement
+    )
+    return 1.0 / x_shrink, 1.0 / y_shrink
 
 
 def _upright(size: Size, orientation: int) -> Size:
@@ -170,15 +192,19 @@ def _apply(stage: Callable[..., Image.Image], image: Image.Image, *args: object)
 
 
 def _fit(
-    image: Image.Image, plan: Plan | None, orientation: int, mirrors: tuple[str, ...]
+    image: Image.Image,
+    plan: Plan | None,
+    orientation: int,
+    mirrors: tuple[str, ...],
+    scales: tuple[float, float],
 ) -> Image.Image:
     """Resize, turn upright, mirror, crop: sharp's order. ``None``: no resize or crop."""
     upright = _upright(image.size, orientation)
     size = plan.scaled if plan else upright
     window = plan.window if plan else Window(0, 0, *upright)
-    if orientation != 1 or mirrors or size != image.size or window != Window(0, 0, *size):
+    if orientation != 1 or mirrors or size != upright or window != Window(0, 0, *size):
         box = (window.left, window.top, window.width, window.height)
-        image = effects.resize(image, size, box, orientation, mirrors)
+        image = effects.resize(image, scales if plan else (1.0, 1.0), box, orientation, mirrors)
     if plan is None:
         return image
     if plan.is_identity:

@@ -21,7 +21,7 @@ def output(plan):
         ((1200, 1800), 200, 200, "outside", (200, 300)),
         ((1800, 1200), 300, None, "cover", (300, 200)),
         ((1800, 1200), None, 300, "contain", (450, 300)),
-        ((1800, 1200), 300, None, "fill", (300, 200)),
+        ((1800, 1200), 300, None, "fill", (300, 1200)),  # sharp: fill stretches one side
         ((120, 80), 200, 200, "cover", (200, 200)),  # enlargement is allowed by default
         ((3, 1000), 100, 100, "inside", (1, 100)),  # never a zero-pixel side
     ],
@@ -48,7 +48,6 @@ def test_contain_letterboxes_centred():
     [
         ((1000, 500), 1200, 300, "cover", (1000, 300)),
         ((120, 80), 200, 200, "cover", (120, 80)),
-        ((120, 80), 200, 200, "contain", (120, 80)),
         ((120, 80), 200, 200, "inside", (120, 80)),
         ((120, 80), 200, 200, "outside", (120, 80)),
         ((120, 80), 300, None, "cover", (120, 80)),
@@ -56,6 +55,7 @@ def test_contain_letterboxes_centred():
     ],
 )
 def test_without_enlargement_never_grows(source, width, height, fit, expected):
+    # (contain pads to the box, unscaled: the test below)
     plan = plan_fit(source, width, height, fit, without_enlargement=True)
     assert output(plan) == expected
     assert plan.is_identity
@@ -74,3 +74,10 @@ def test_focal_point_moves_the_crop_and_stays_inside():
 
 def test_window_maps_onto_a_draft_decoded_source():
     assert Window(50, 0, 200, 200).scaled_box(4.5, 6.0) == (225.0, 0.0, 1125.0, 1200.0)
+
+
+def test_contain_without_enlargement_pads_to_the_box_unscaled():
+    plan = plan_fit((120, 80), 200, 200, "contain", without_enlargement=True)
+    assert (plan.scaled, plan.canvas, plan.offset) == ((120, 80), (200, 200), (40, 60))
+    one_side = plan_fit((120, 80), None, 200, "contain", without_enlargement=True)
+    assert (one_side.scaled, one_side.canvas) == ((120, 80), (120, 200))

@@ -59,7 +59,7 @@ def test_planned_size_is_the_rendered_size(
         values["transforms"].insert(0, ["extract", region])
     spec = build_spec({**values, "format": "png"}).resolved("image/jpeg", "", None)
 
-    planned = planned_size(spec, source)
+    planned = planned_size(spec, source, "JPEG")
 
     try:
         rendered = render(data, spec)

@@ -11,12 +11,14 @@ refused by us too (400), and the bound itself must fail a wrong answer.
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
 from PIL import Image
 
-from directus_assets.render import RenderError, render
+from directus_assets.budget import DEFAULT_LIMITS, OverBudget, planned_size
+from directus_assets.render import RenderError, read_header, render
 from directus_assets.spec import IllegalTransformation, InvalidQuery, build_spec
 from example_project.demo.samples import landscape_jpeg, portrait_with_exif_rotation
 from tests import sharp_reference
@@ -186,3 +188,42 @@ def test_the_bound_fails_a_wrong_answer(reference):
     turned_the_other_way = _ours(SOURCES["photo"], [["rotate", -45]], resized=True)
     assert turned_the_other_way.size == expected.image.size
     assert sharp_reference.psnr(turned_the_other_way, expected.image) < GEOMETRIC_PSNR - 15
+
+
+def _size_cases() -> list[tuple[bytes, str, dict[str, Any]]]:
+    """Odd sizes, scaled JPEG decodes, EXIF rotation, every fit, one side or two."""
+    chooser = random.Random(20261126)
+    cases = []
+    for _ in range(120):
+        size = (chooser.randint(3, 1500), chooser.randint(3, 1500))
+        rotated = chooser.random() < 0.3
+        kind = chooser.choice(["JPEG", "PNG"])
+        exif = Image.Exif()
+        exif[0x0112] = 6 if rotated and kind == "JPEG" else 1
+        stored = Image.new("RGB", size, (90, 140, 200))
+        data = encode(stored, kind, **({"exif": exif.tobytes()} if kind == "JPEG" else {}))
+        resize: dict[str, Any] = {"fit": chooser.choice(["cover", "contain", "inside", "outside"])}
+        for side in chooser.choice([["width"], ["height"], ["width", "height"]]):
+            resize[side] = chooser.randint(1, 900)
+        if chooser.random() < 0.3:
+            resize["withoutEnlargement"] = True
+        cases.append((data, f"image/{kind.lower()}", resize))
+    return cases
+
+
+def test_output_sizes_are_sharps_and_planned_before_rendering():
+    cases = _size_cases()
+    answers = sharp_reference.run([sharp_reference.job(data, resize=r) for data, _, r in cases])
+    for (data, mime, resize), theirs in zip(cases, answers, strict=True):
+        assert not isinstance(theirs, Exception), theirs
+        values = {**resize, "format": "png"}
+        values["without_enlargement"] = values.pop("withoutEnlargement", False)
+        spec = build_spec(values).resolved(mime, "", None)
+        header = read_header(data)
+        try:
+            mine = decode(render(data, spec).data).size
+        except OverBudget:  # e.g. 3 pixels wide at height 900: refused before any decode
+            assert max(theirs.width, theirs.height) > DEFAULT_LIMITS.max_dimension
+            continue
+        planned = planned_size(spec, header.oriented, header.format)
+        assert mine == planned == (theirs.width, theirs.height), (header, resize)
