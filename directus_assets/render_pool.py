@@ -1,9 +1,11 @@
 """Renders run in processes of their own, so a limit on them can stop them.
 
-Pillow cannot be interrupted, and some of its filters hold the GIL: a render on a thread
-would freeze every request of its server and run on after its time limit. So each render
-runs in a fresh process forked from a server that has the renderer loaded (a few
-milliseconds), at a lower CPU priority than the server, and ends with its memory returned:
+Neither Pillow nor libvips can be interrupted, and some of their work holds the GIL: a render
+on a thread would freeze every request of its server and run on after its time limit. So
+each render runs in a fresh process forked from a fork server that has the renderer loaded
+(a few milliseconds; never from the web server itself: the child of a process that has run
+libvips threads can hang in libvips), at a lower CPU priority than the server, and ends
+with its memory returned:
 
 - at most ``MAX_CONCURRENT_RENDERS`` renders at once in one server process, and
   ``MAX_QUEUED_RENDERS`` more waiting for a place; more are refused with 503;
@@ -19,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
+from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, concurrent
@@ -30,7 +33,8 @@ T = TypeVar("T")
 # The render process's niceness: the server's own requests go first when CPUs are busy.
 RENDER_NICENESS = 10
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["directus_assets.render"])
+_PRELOAD = ["directus_assets.render"]
+_CONTEXT.set_forkserver_preload(_PRELOAD)
 
 
 class RenderCrashed(Exception):
@@ -42,8 +46,10 @@ class RenderPool:
 
     def __init__(self) -> None:
         self.reset()
-        # A forked child (a pregeneration worker, a server's worker) starts with no renders.
+        # A forked child (a pregeneration worker, a server's worker) starts with no renders,
+        # and with a fork server of its own.
         os.register_at_fork(after_in_child=self.reset)
+        os.register_at_fork(after_in_child=_own_fork_server)
 
     def reset(self) -> None:
         self._lock = threading.Lock()
@@ -86,7 +92,12 @@ class RenderPool:
         if not slots.acquire(timeout=deadline.left()):
             raise RenderTimedOut()
         try:
-            isolated = concurrent.process(timeout=deadline.left(), mp_context=_CONTEXT)
+            # pebble 5.2 reads the context from "context"; the "mp_context" of its signature
+            # is ignored (a render was then forked from the server itself, libvips state
+            # and all: a child of a process that has run libvips threads can hang in it).
+            isolated = concurrent.process(  # type: ignore[call-overload]
+                timeout=deadline.left(), context=_CONTEXT
+            )
             future = isolated(_niced)(job, *args)
             try:
                 result: T = future.result()
@@ -97,6 +108,18 @@ class RenderPool:
             return result
         finally:
             slots.release()
+
+
+def _own_fork_server() -> None:
+    # multiprocessing keeps one fork server per process, and a forked child cannot use its
+    # parent's (it checks on it by waiting for a PID that is not its child's). Forget it, and
+    # close our copy of its keep-alive pipe so it still ends with the parent; the child starts
+    # its own on its first render.
+    server: Any = forkserver._forkserver
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+    forkserver.ForkServer.__init__(server)
+    server.set_forkserver_preload(_PRELOAD)
 
 
 def _niced(job: Callable[..., T], *args: Any) -> T:

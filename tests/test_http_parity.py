@@ -75,7 +75,13 @@ def test_a_focal_point_outside_the_image_is_clamped(site):
 
 @pytest.mark.parametrize(
     ("given", "content_type"),
-    [("JPG", "image/jpeg"), ("jpe", "image/jpeg"), ("TIF", "image/tiff"), ("Png", "image/png")],
+    [
+        ("JPG", "image/jpeg"),
+        ("jpe", "image/jpeg"),
+        ("TIF", "image/tiff"),
+        ("Png", "image/png"),
+        ("gif", "image/gif"),
+    ],
 )
 def test_format_names_as_sharp_takes_them(site, given, content_type):
     status, headers, _ = get(site, f"{asset(site, 'jpeg')}?width=30&format={given}")
@@ -102,6 +108,45 @@ def test_auto_format_without_avif_or_webp_gives_jpeg_or_png(site, source, conten
 def test_transform_arguments_as_sharp_takes_them(site):
     status, _, _ = get(site, f'{asset(site, "jpeg")}?transforms=[["flip",true],["flop",false]]')
     assert status == 200
+
+
+@pytest.mark.parametrize(
+    ("transforms", "content_type", "image_format"),
+    [
+        ('[["webp",{"lossless":true}]]', "image/webp", "WEBP"),
+        ('[["png",{"colours":16}]]', "image/png", "PNG"),
+        ('[["gif"]]', "image/gif", "GIF"),
+        (
+            '[["toColourspace","b-w"],["clahe",{"width":8,"height":8}],["tint","#8040c0"]]',
+            "image/jpeg",
+            "JPEG",
+        ),
+    ],
+)
+def test_every_sharp_method_directus_allows_is_served(
+    site, transforms, content_type, image_format
+):
+    path = f"{asset(site, 'jpeg')}?width=40&transforms={quote(transforms)}"
+    status, headers, body = get(site, path)
+    assert (status, headers["Content-Type"]) == (200, content_type)
+    assert Image.open(io.BytesIO(body)).format == image_format
+
+
+@pytest.mark.parametrize(
+    ("transforms", "code"),
+    [
+        ('[["toColourspace","lab"]]', "INVALID_QUERY"),
+        ('[["clahe"]]', "INVALID_QUERY"),
+        ('[["extractChannel",3]]', "ILLEGAL_ASSET_TRANSFORMATION"),  # a JPEG has no alpha
+        (
+            '[["extract",{"left":900,"top":0,"width":10,"height":10}]]',
+            "ILLEGAL_ASSET_TRANSFORMATION",
+        ),
+    ],
+)
+def test_what_sharp_refuses_is_a_directus_shaped_400(site, transforms, code):
+    status, _, body = get(site, f"{asset(site, 'jpeg')}?transforms={quote(transforms)}")
+    assert (status, error_code(body)) == (400, code)
 
 
 def test_too_many_transforms_is_a_bad_query_in_directus_words(site):

@@ -91,7 +91,7 @@ def test_progress_is_plain_lines_when_not_a_terminal(library):
 @pytest.mark.django_db(transaction=True)
 def test_worker_processes(library):
     status, out, err = run("--workers", "2")
-    assert (status, err) == (0, "")
+    assert (status, err) == (0, ""), err
     assert "rendered 4, skipped 0 (cached), failed 0" in out
     assert Rendition.objects.filter(ready=True).count() == 4
 
