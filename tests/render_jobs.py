@@ -52,3 +52,15 @@ def _status_kib(field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     raise LookupError(field)
+
+
+def parent_command_line() -> str:
+    """The command line of the process that forked this one."""
+    return Path(f"/proc/{os.getppid()}/cmdline").read_text().replace("\0", " ")
+
+
+def parent_of_a_render() -> str:
+    """:func:`parent_command_line` of a render this process asks its render pool for."""
+    from directus_assets.render_pool import pool
+
+    return pool.run(parent_command_line)

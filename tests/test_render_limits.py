@@ -1,8 +1,10 @@
 """Per-process limits on rendering, with real render processes: concurrency, the queue and
 the time limit, which kills a render stuck in C code that never lets go of the GIL."""
 
+import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from django.db import connection
@@ -10,6 +12,9 @@ from django.test import Client
 
 from directus_assets import render_pool, thumbnails
 from directus_assets.models import Rendition
+from directus_assets.render import render
+from directus_assets.render_pool import pool
+from directus_assets.spec import build_spec
 from tests import render_jobs
 from tests.conftest import body
 from tests.images import bands, encode
@@ -131,3 +136,19 @@ def _alive(pid):
     # A killed child that nobody has reaped yet is a zombie: it runs no more.
     with open(f"/proc/{pid}/stat") as stat:
         return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_renders_are_forked_from_the_fork_server_not_from_the_server():
+    # The child of a process that has run libvips threads can hang in libvips: this test
+    # process has, so a render must come from the fork server, which never renders.
+    render(encode(bands((30, 20))), build_spec({"width": 10, "format": "png"}))
+    parent = pool.run(render_jobs.parent_command_line)
+    assert "multiprocessing.forkserver" in parent
+
+
+def test_a_forked_child_renders_through_a_fork_server_of_its_own():
+    # As a pregeneration worker does: forked from a process whose fork server is running.
+    pool.run(render_jobs.parent_command_line)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as workers:
+        parent = workers.submit(render_jobs.parent_of_a_render).result(timeout=60)
+    assert "multiprocessing.forkserver" in parent
