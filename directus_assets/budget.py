@@ -40,7 +40,7 @@ ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {
 # libimagequant holds it as four floats a pixel, plus the remapped indexes.
 PALETTE_ENCODER_BYTES_PER_PIXEL = 28
 # The decoder's state, the encoded output, libvips' buffers and the render's Python objects.
-RENDER_OVERHEAD = 20 * MiB
+RENDER_OVERHEAD = 24 * MiB
 # Modes the renderer works in; any other is converted first (a second full-size copy).
 WORKING_MODES = ("RGB", "RGBA", "L", "LA")
 # Modes that have, or may have, an alpha channel; and steps that can add one.
