@@ -1,9 +1,10 @@
-"""Apply ``transforms`` steps as sharp does: the same libvips operations, called the same way.
+"""What sharp does to an image, done the same way: the same libvips operations, same calls.
 
 Directus renders with sharp, and sharp is a thin layer over libvips; calling libvips (through
-pyvips) as sharp's ``src/operations.cc`` and ``src/pipeline.cc`` do gives the same pixels, not
-a look-alike. Steps arrive in sharp's order (:func:`directus_assets.operations.in_sharp_order`);
-Pillow decodes, resizes and encodes around them. Pure: Pillow image in, Pillow image out.
+pyvips) as sharp's ``src/operations.cc`` and ``src/pipeline.cc`` do gives the same pixels and
+bytes, not a look-alike: the ``transforms`` steps (in sharp's order, from
+:func:`directus_assets.operations.in_sharp_order`), the resize with its EXIF turn and crop,
+and the savers. Pillow only decodes. Pure: a Pillow image in, a Pillow image or bytes out.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Render a thumbnail: source bytes + a resolved TransformSpec -> encoded bytes. Pure.
 
 No Django here: it can be tested, benchmarked and run in worker processes on its own. It
-decodes as little as it can (JPEG DCT-domain downscaling via ``draft``, Pillow's
-``reducing_gap``, resizing only the cropped window), applies EXIF orientation first, strips
-metadata from the output and keeps the ICC profile so colours do not shift.
+makes what sharp makes: Pillow decodes (a JPEG at 1/2, 1/4 or 1/8 by sharp's shrink-on-load
+rule), then libvips (:mod:`directus_assets.effects`) runs sharp's pipeline: the ``transforms``
+steps before the resize, the resize, the EXIF turn, the crop, the steps after it, and the
+encoder with sharp's settings. Metadata is stripped; the ICC profile is kept so colours do
+not shift.
 """
 
 from __future__ import annotations
@@ -119,12 +121,8 @@ def _open(source: bytes) -> Image.Image:
 
 
 def _draft(image: Image.Image, header: Header, spec: TransformSpec) -> None:
-    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the thumbnail is that much smaller.
-
-    libjpeg's scaled IDCT is itself a good downsampling filter, so (as sharp's fast
-    shrink-on-load) it may decode right down to the thumbnail's scale; LANCZOS does the rest.
-    Measured against libvips this stays above 44 dB PSNR and halves the cost of large outputs.
-    """
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when sharp's shrink-on-load would
+    (:func:`~directus_assets.budget.jpeg_shrink`): the resize then starts from sharp's pixels."""
     target = draft_target(header, spec)
     if target is not None:
         image.draft(image.mode, target)
@@ -205,9 +203,7 @@ def _fit(
     if orientation != 1 or mirrors or size != upright or window != Window(0, 0, *size):
         box = (window.left, window.top, window.width, window.height)
         image = effects.resize(image, scales if plan else (1.0, 1.0), box, orientation, mirrors)
-    if plan is None:
-        return image
-    if plan.is_identity:
+    if plan is None or plan.is_identity:
         return image
     # Letterboxing: transparent where the image has alpha, else black (as sharp).
     canvas = Image.new(image.mode, plan.canvas, (0,) * len(image.getbands()))
