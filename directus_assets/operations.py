@@ -410,8 +410,6 @@ PIPELINE = (
     "extractChannel",
     "negate",
 )
-# The steps that only exist after sharp's option handling: they are never given by a user.
-INTERNAL = frozenset(("gammaOut", "post-extract", *(f"post-{n}" for n in ROTATE_BEFORE)))
 
 
 def parse(method: str, args: list[Any]) -> Step:
@@ -478,8 +476,3 @@ def _is_on(name: str, args: Args | None) -> bool:
     if name == "blur":
         return args[0] is None or args[0] > 0
     return name in ("removeAlpha",) or bool(args)
-
-
-def public_name(name: str) -> str:
-    """The method a pipeline step comes from (``post-extract`` is ``extract``)."""
-    return {"gammaOut": "gamma"}.get(name, name.removeprefix("post-"))
