@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,13 @@ from PIL import Image
 
 from directus_assets.models import File
 from tests.servers import SeaweedFS, stop
+
+# For modules that never touch the database (renders and their reference, sharp): the
+# PostgreSQL run of the suite would repeat them unchanged.
+NO_DATABASE = pytest.mark.skipif(
+    os.environ.get("TEST_DATABASE") == "postgres",
+    reason="no database involved: the SQLite run covers it",
+)
 
 
 @pytest.fixture

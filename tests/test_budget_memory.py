@@ -14,7 +14,10 @@ from directus_assets.render import TransformFailed, read_header
 from directus_assets.render_pool import pool
 from directus_assets.spec import FITS, build_spec
 from tests import render_jobs
+from tests.conftest import NO_DATABASE
 from tests.images import encode
+
+pytestmark = NO_DATABASE
 
 MiB = 1024 * 1024
 LIMITS = Limits(max_dimension=4000, max_pixels=8_000_000, max_memory=160 * MiB)

@@ -20,7 +20,10 @@ from example_project.demo.samples import (
     transparent_png,
 )
 from tests import sharp_reference
+from tests.conftest import NO_DATABASE
 from tests.images import decode
+
+pytestmark = NO_DATABASE
 
 SOURCES = {
     "photo": (landscape_jpeg(), "image/jpeg"),

@@ -22,7 +22,10 @@ from directus_assets.render import RenderError, read_header, render
 from directus_assets.spec import IllegalTransformation, InvalidQuery, build_spec
 from example_project.demo.samples import landscape_jpeg, portrait_with_exif_rotation
 from tests import sharp_reference
+from tests.conftest import NO_DATABASE
 from tests.images import decode, encode
+
+pytestmark = NO_DATABASE
 
 GEOMETRIC_PSNR = 40.0
 OTHER_PSNR = 35.0
