@@ -33,6 +33,7 @@ from .spec import (
     TRANSFORMABLE_TYPES,
     AssetQuery,
     parse_asset_query,
+    pillow_format,
 )
 from .versions import PARAMETER as VERSION_PARAMETER
 from .versions import content_version
@@ -81,8 +82,7 @@ class Asset:
         if not spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
             return source
         resolved = spec.resolved(file.type, "", file.focal_point)
-        # Our format names, upper-cased, are the names Pillow gives the same formats.
-        return planned_size(resolved, source, TRANSFORMABLE_TYPES[file.type].upper())
+        return planned_size(resolved, source, pillow_format(file.type))
 
     def with_params(self, **changes: Any) -> Asset:
         """The same file with some parameters changed (``None`` removes one)."""

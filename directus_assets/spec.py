@@ -32,6 +32,13 @@ TRANSFORMABLE_TYPES = {
     "image/avif": "avif",
     "image/tiff": "tiff",
 }
+
+
+def pillow_format(source_type: str) -> str:
+    """The name Pillow reports for a transformable source type (ours, upper-cased)."""
+    return TRANSFORMABLE_TYPES[source_type].upper()
+
+
 # GIF can be written (sharp writes it) though not yet transformed from.
 OUTPUT_TYPES = {name: mime for mime, name in TRANSFORMABLE_TYPES.items()} | {"gif": "image/gif"}
 DEFAULT_QUALITY = encoding.DEFAULT_QUALITY

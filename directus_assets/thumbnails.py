@@ -17,7 +17,7 @@ from .models import File
 from .models import Rendition as RenditionRow
 from .render import RenderError, Rendition, TransformFailed, render
 from .render_pool import RenderCrashed, pool
-from .spec import TRANSFORMABLE_TYPES, IllegalTransformation, TransformSpec
+from .spec import TRANSFORMABLE_TYPES, IllegalTransformation, TransformSpec, pillow_format
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +64,7 @@ def check_budget(file: File, spec: TransformSpec) -> None:
     """
     if file.width is None or file.height is None or file.type not in TRANSFORMABLE_TYPES:
         return
-    # Our format names, upper-cased, are the names Pillow reports for the same formats.
-    header = Header((file.width, file.height), TRANSFORMABLE_TYPES[file.type].upper())
+    header = Header((file.width, file.height), pillow_format(file.type))
     try:
         check(header, spec, limits())
     except OverBudget as over:
