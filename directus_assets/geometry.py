@@ -114,8 +114,13 @@ def shrinks(
 
 
 def _scaled_side(side: int, shrink: float) -> int:
-    # libvips' resize by 1/shrink (as sharp calls it) rounds the new side half up.
-    return max(1, int(side * (1.0 / shrink) + 0.5))
+    # libvips' resize by 1/shrink (as sharp calls it) rounds the new side half up, from
+    # side * scale when it enlarges and from side / (1 / scale) when it reduces: the two
+    # differ in the last bit, which decides a side that falls on a half (1200 at 439/800
+    # is 658.5 one way and 658.4999999999999 the other).
+    scale = 1.0 / shrink
+    exact = side * scale if scale > 1.0 else side / (1.0 / scale)
+    return max(1, int(exact + 0.5))
 
 
 def _fitted(canvas: Size, scaled: Size) -> Size:

@@ -1,8 +1,11 @@
 """The fit arithmetic on plain numbers, including the cases the issue observed on Directus."""
 
 import pytest
+import pyvips
+from hypothesis import given
+from hypothesis import strategies as st
 
-from directus_assets.geometry import Window, plan_fit
+from directus_assets.geometry import Window, plan_fit, shrinks
 
 
 def output(plan):
@@ -81,3 +84,17 @@ def test_contain_without_enlargement_pads_to_the_box_unscaled():
     assert (plan.scaled, plan.canvas, plan.offset) == ((120, 80), (200, 200), (40, 60))
     one_side = plan_fit((120, 80), None, 200, "contain", without_enlargement=True)
     assert (one_side.scaled, one_side.canvas) == ((120, 80), (120, 200))
+
+
+odd = st.integers(0, 40).map(lambda n: 2 * n + 1)
+
+
+@given(x=st.integers(1, 60), y=st.integers(1, 60), side_factor=odd, target_factor=odd)
+def test_scaled_sides_are_the_sides_libvips_resize_makes(x, y, side_factor, target_factor):
+    # A side scaled to exactly a half (side_factor * target_factor / 2) is where rounding
+    # decides: 1200 at a width of 439 of 800 is 658 in libvips, not 659; 7 of 1600 is 11.
+    side, target, other = side_factor * x, target_factor * y, 2 * x * y
+    plan = plan_fit((other, side), target, None, "cover")
+    scale = 1.0 / shrinks((other, side), target, None, "cover")[1]
+    resized = pyvips.Image.black(1, side).resize(1.0, vscale=scale, kernel="lanczos3")
+    assert plan.scaled[1] == resized.height
