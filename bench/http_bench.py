@@ -1,4 +1,5 @@
-"""Load over HTTP: gunicorn (2 workers) on loopback, driven by wrk from another process."""
+"""Load over HTTP: gunicorn or uvicorn (2 workers) on loopback, driven by wrk from another
+process."""
 
 from __future__ import annotations
 
@@ -19,13 +20,42 @@ ROOT = Path(__file__).resolve().parent.parent
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+# What a server's log may never show: Python's warnings (Django's "StreamingHttpResponse must
+# consume synchronous iterators" among them) and tracebacks.
+_LOG_PROBLEMS = re.compile(r"Traceback \(most recent call last\)|\w+Warning\b|\bWarning:")
+
+
 @dataclass
 class Server:
     url: str
     process: subprocess.Popen
+    log: Path | None = None
 
     def stop(self) -> None:
         stop(self.process)
+
+    def problems(self) -> list[str]:
+        """The lines of the server's log that show a warning or a traceback."""
+        if self.log is None:
+            return []
+        lines = self.log.read_text(errors="replace").splitlines()
+        return [line for line in lines if _LOG_PROBLEMS.search(line)]
+
+    def stop_with_a_clean_log(self) -> None:
+        """Stop it; fail if its log showed a warning or a traceback."""
+        self.stop()
+        problems = self.problems()
+        assert not problems, "the server's log shows:\n" + "\n".join(problems[:20])
+
+
+def serve(
+    kind: str, env: dict[str, str], log: Path, project: str = "example_project", workers: int = 2
+) -> Server:
+    """``project``'s site under ``kind``: "gunicorn" (its WSGI application) or "uvicorn"
+    (its ASGI application)."""
+    if kind == "uvicorn":
+        return uvicorn(f"{project}.asgi:application", env, log, workers)
+    return gunicorn(f"{project}.wsgi:application", env, log, workers=workers)
 
 
 def _answers(port: int) -> bool:
@@ -38,7 +68,9 @@ def _answers(port: int) -> bool:
         connection.close()
 
 
-def gunicorn(app: str, env: dict[str, str], log: Path, threads: int = 1) -> Server:
+def gunicorn(
+    app: str, env: dict[str, str], log: Path, threads: int = 1, workers: int = 2
+) -> Server:
     """gunicorn with 2 workers; ``threads`` > 1 makes them gthread workers."""
     port = free_port()
     command = [
@@ -47,7 +79,7 @@ def gunicorn(app: str, env: dict[str, str], log: Path, threads: int = 1) -> Serv
         "gunicorn",
         app,
         "--workers",
-        "2",
+        str(workers),
         "--threads",
         str(threads),
         "--bind",
@@ -55,15 +87,41 @@ def gunicorn(app: str, env: dict[str, str], log: Path, threads: int = 1) -> Serv
         "--log-level",
         "warning",
     ]
+    return _launched(command, port, log, f"gunicorn {app}", env)
+
+
+def uvicorn(app: str, env: dict[str, str], log: Path, workers: int = 2) -> Server:
+    """uvicorn with 2 workers (uvloop and httptools, as ``uvicorn[standard]`` runs)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--workers",
+        str(workers),
+        "--host",
+        LOOPBACK,
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--lifespan",
+        "off",  # Django has no lifespan handler
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return _launched(command, port, log, f"uvicorn {app}", env)
+
+
+def _launched(command: list[str], port: int, log: Path, what: str, env: dict[str, str]) -> Server:
     process = launch(
-        command,
-        log,
-        lambda: _answers(port),
-        f"gunicorn {app}",
-        cwd=ROOT,
-        env={**os.environ, **env},
+        command, log, lambda: _answers(port), what, cwd=ROOT, env={**os.environ, **env}
     )
-    return Server(f"http://{LOOPBACK}:{port}", process)
+    return Server(f"http://{LOOPBACK}:{port}", process, log)
 
 
 def nginx(root: Path, scratch: Path) -> Server:

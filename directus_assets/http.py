@@ -8,14 +8,17 @@ attachment ``Content-Disposition`` (RFC 6266), caching and safety headers.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import IO
 from urllib.parse import quote
 
 from django.core.files.storage import Storage
+from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -86,18 +89,33 @@ def serve(
     if request.method == "HEAD":
         fileobj.close()
         return _head_response(representation, byte_range, common)
+    response = _streaming_response(request, representation, fileobj, byte_range)
     if byte_range is None:
-        response: HttpResponseBase = FileResponse(
-            fileobj, content_type=representation.content_type
-        )
         response["Content-Length"] = str(representation.size)
     else:
-        response = StreamingHttpResponse(
-            FileSlice(fileobj, *byte_range), status=206, content_type=representation.content_type
-        )
+        response.status_code = 206
         _add_range_headers(response, representation.size, byte_range)
     _apply(response, common)
     return response
+
+
+def _streaming_response(
+    request: HttpRequest,
+    representation: Representation,
+    fileobj: IO[bytes],
+    byte_range: ByteRange | None,
+) -> StreamingHttpResponse:
+    """The bytes, a chunk at a time. Under ASGI an asynchronous iterator: Django would read
+    a synchronous one whole into memory before sending the first byte."""
+    content_type = representation.content_type
+    if isinstance(request, ASGIRequest):
+        whole = (0, representation.size - 1)
+        chunks = AsyncFileSlice(FileSlice(fileobj, *(byte_range or whole)))
+        return StreamingHttpResponse(chunks, content_type=content_type)
+    if byte_range is None:
+        # A whole file: the WSGI server may send it with sendfile().
+        return FileResponse(fileobj, content_type=content_type)
+    return StreamingHttpResponse(FileSlice(fileobj, *byte_range), content_type=content_type)
 
 
 def requested_range(request: HttpRequest, representation: Representation) -> ByteRange | None:
@@ -267,22 +285,46 @@ def _apply(response: HttpResponseBase, headers: Mapping[str, str]) -> None:
 
 
 class FileSlice:
-    """Iterates over ``start..end`` (inclusive) of an open file, then closes it."""
+    """Iterates over ``start..end`` (inclusive) of an open file; ``close()`` closes it (the
+    response calls it when it is done or the client has gone)."""
 
     def __init__(self, fileobj: IO[bytes], start: int, end: int) -> None:
         self.fileobj = fileobj
         self.start = start
         self.remaining = end - start + 1
+        # Under ASGI a read runs in a worker thread and a client that leaves closes the file
+        # from another: the close waits for the read in flight instead of pulling the file
+        # (or the S3 connection) from under it.
+        self._lock = threading.Lock()
 
     def __iter__(self) -> Iterator[bytes]:
-        self.fileobj.seek(self.start)
         chunk_size = app_settings.STREAM_CHUNK_SIZE
+        with self._lock:
+            self.fileobj.seek(self.start)
         while self.remaining > 0:
-            chunk = self.fileobj.read(min(chunk_size, self.remaining))
+            with self._lock:
+                chunk = self.fileobj.read(min(chunk_size, self.remaining))
             if not chunk:
                 break
             self.remaining -= len(chunk)
             yield chunk
 
     def close(self) -> None:
-        self.fileobj.close()
+        with self._lock:
+            self.fileobj.close()
+
+
+class AsyncFileSlice:
+    """A :class:`FileSlice` for ASGI servers: each chunk is read in a worker thread, so
+    neither a disk nor S3 ever holds up the event loop."""
+
+    def __init__(self, chunks: FileSlice) -> None:
+        self.chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = iter(self.chunks)
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            yield chunk
+
+    def close(self) -> None:
+        self.chunks.close()

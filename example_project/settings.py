@@ -35,6 +35,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "example_project.urls"
 WSGI_APPLICATION = "example_project.wsgi.application"
+ASGI_APPLICATION = "example_project.asgi.application"
 
 TEMPLATES = [
     {
@@ -57,8 +58,10 @@ DATABASES = {
         "NAME": VAR_DIR / "demo.sqlite3",
         # Production habits for SQLite: keep connections (reconnecting reloads the schema on
         # every request), WAL so readers never wait for a writer, and writers queue for the
-        # lock instead of failing at once.
-        "CONN_MAX_AGE": None,
+        # lock instead of failing at once. But not under ASGI (asgi.py says so): there each
+        # request runs in a thread of its own, and a kept connection would be one more open
+        # file per request, forever (Django's advice: no persistent connections on ASGI).
+        "CONN_MAX_AGE": 0 if os.environ.get("EXAMPLE_PROJECT_INTERFACE") == "asgi" else None,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -13,8 +13,9 @@ from PIL import Image
 from directus_assets.models import File
 from tests.servers import SeaweedFS, stop
 
-# For modules that never touch the database (renders and their reference, sharp): the
-# PostgreSQL run of the suite would repeat them unchanged.
+# For modules that never touch the suite's database (renders and their reference, sharp;
+# real servers on a site of their own, with its own SQLite): the PostgreSQL run of the suite
+# would repeat them unchanged.
 NO_DATABASE = pytest.mark.skipif(
     os.environ.get("TEST_DATABASE") == "postgres",
     reason="no database involved: the SQLite run covers it",

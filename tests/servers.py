@@ -18,7 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils.datastructures import CaseInsensitiveMapping
+
 LOOPBACK = "127.0.0.1"
+# The kinds of HTTP server the site is tested under: WSGI and ASGI.
+SERVERS = ["gunicorn", "uvicorn"]
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
@@ -34,14 +38,16 @@ def run_for_json(command: list[str], env: dict[str, str]) -> Any:
 
 def http_request(
     base_url: str, method: str, path: str, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    """One request on a new connection to a server we started: status, headers, body."""
+) -> tuple[int, CaseInsensitiveMapping, bytes]:
+    """One request on a new connection to a server we started: status, headers (by any
+    case: uvicorn sends them in lower case), body."""
     address = urlsplit(base_url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
     try:
         connection.request(method, path, headers=headers or {})
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        received = CaseInsensitiveMapping(dict(response.getheaders()))
+        return response.status, received, response.read()
     finally:
         connection.close()
 

@@ -21,7 +21,7 @@ from directus_assets.signing import signed_url
 from directus_assets.versions import content_version
 from tests.conftest import body
 from tests.corpus import PRESETS, QUERIES, files
-from tests.servers import http_request, run_for_json
+from tests.servers import SERVERS, http_request, run_for_json
 
 pytestmark = pytest.mark.django_db
 COMPARED = (
@@ -125,10 +125,11 @@ def fetch(url, path, headers):
 
 
 @pytest.mark.slow
-def test_two_gunicorn_workers_answer_alike_every_time(tmp_path):
+@pytest.mark.parametrize("kind", SERVERS)
+def test_two_workers_answer_alike_every_time(tmp_path, kind):
     env = {"BENCH_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tests.server_settings"}
     ids = run_for_json([sys.executable, "-m", "tests.corpus"], env)
-    server = http_bench.gunicorn("example_project.wsgi:application", env, tmp_path / "g.log")
+    server = http_bench.serve(kind, env, tmp_path / "server.log")
     try:
         for name, file_id in ids.items():
             for query, headers in QUERIES:
@@ -140,4 +141,4 @@ def test_two_gunicorn_workers_answer_alike_every_time(tmp_path):
                 for _ in range(5):  # new connections: both workers answer, warm and cold
                     assert fetch(server.url, path, headers) == first, (name, query)
     finally:
-        server.stop()
+        server.stop_with_a_clean_log()

@@ -1,5 +1,6 @@
-"""What a Directus client sees, over HTTP from a real server (gunicorn) running the example
-site's default middleware, CSRF checks included: the answers Directus gives."""
+"""What a Directus client sees, over HTTP from a real server (gunicorn, and uvicorn for the
+ASGI application) running the example site's default middleware, CSRF checks included: the
+answers Directus gives; and nothing in the server's log (no warning, no traceback)."""
 
 from __future__ import annotations
 
@@ -12,22 +13,23 @@ import pytest
 from PIL import Image
 
 from bench import http_bench
-from tests.servers import http_request, run_for_json
+from tests.conftest import NO_DATABASE
+from tests.servers import SERVERS, http_request, run_for_json
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, NO_DATABASE]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@pytest.fixture(scope="module", params=SERVERS)
+def site(request, tmp_path_factory):
     directory = tmp_path_factory.mktemp("parity-site")
     env = {"BENCH_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "tests.server_settings"}
     corpus = run_for_json([sys.executable, "-m", "tests.corpus"], env)
     attack = run_for_json([sys.executable, "-m", "tests.attack_files"], env)["ids"]
-    server = http_bench.gunicorn("example_project.wsgi:application", env, directory / "g.log")
+    server = http_bench.serve(request.param, env, directory / "server.log")
     try:
         yield server.url, {**corpus, **attack}
     finally:
-        server.stop()
+        server.stop_with_a_clean_log()
 
 
 def request(site, method, path, headers=None):

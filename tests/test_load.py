@@ -1,6 +1,6 @@
-"""A bounded load test on loopback against gunicorn: mixed hits, misses, ranges, 304s and bad
-requests from 8 clients; no 5xx at all, and every thumbnail byte-identical afterwards to a
-reference render made here from the same original."""
+"""A bounded load test on loopback against gunicorn and uvicorn: mixed hits, misses, ranges,
+304s and bad requests from 8 clients; no 5xx at all, every thumbnail byte-identical
+afterwards to a reference render made here from the same original, and a clean server log."""
 
 from __future__ import annotations
 
@@ -10,38 +10,42 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from email.message import Message
 
 import pytest
 
 from bench import http_bench
 from directus_assets.render import render
 from directus_assets.spec import build_spec
-from tests.servers import run_for_json
+from tests.conftest import NO_DATABASE
+from tests.servers import SERVERS, run_for_json
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, NO_DATABASE]
 REQUESTS = 400
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The example site on its own SQLite and storage, served by gunicorn (2 workers)."""
+@pytest.fixture(scope="module", params=SERVERS)
+def site(request, tmp_path_factory):
+    """The example site on its own SQLite and storage, served by gunicorn or uvicorn (2
+    workers each)."""
     directory = tmp_path_factory.mktemp("load-site")
     env = {"BENCH_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "bench.settings"}
     data = run_for_json([sys.executable, "bench/prepare.py", "serving"], env)
-    server = http_bench.gunicorn("example_project.wsgi:application", env, directory / "g.log")
+    server = http_bench.serve(request.param, env, directory / "server.log")
     try:
         yield server.url, data
     finally:
-        server.stop()
+        server.stop_with_a_clean_log()
 
 
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, Message]:
+    """Status, body and headers (by any case: uvicorn sends them in lower case)."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read(), dict(response.headers)
+            return response.status, response.read(), response.headers
     except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
+        return error.code, error.read(), error.headers
 
 
 def plan(data: dict, etag: str) -> list[tuple[str, str, dict[str, str], set[int]]]:
