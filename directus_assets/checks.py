@@ -172,4 +172,5 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "RENDER_TIME_LIMIT": _positive_number,
     "SERVE": _serve_mode,
     "X_ACCEL_PREFIX": _text,
+    "ADD_HEADERS_FUNCTION": _optional(_callable_path("(request, response) -> None")),
 }

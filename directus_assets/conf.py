@@ -90,6 +90,10 @@ DEFAULTS: dict[str, Any] = {
     "SERVE": "stream",
     # With SERVE="x-accel-redirect": the internal nginx location the storage is mapped to.
     "X_ACCEL_PREFIX": "/protected/",
+    # Dotted path of ``(request, response) -> None`` that AssetsMiddleware calls on every
+    # response it answers itself, before the later middleware: headers they would have added
+    # (CORS, for example). None: nothing added.
+    "ADD_HEADERS_FUNCTION": None,
 }
 
 

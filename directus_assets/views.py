@@ -67,7 +67,23 @@ def asset_endpoint(view: View) -> View:
 @asset_endpoint
 def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> HttpResponseBase:
     """``/assets/<file-id>[/<any-filename>]``: a trailing name is the download name."""
+    response = answer(request, file_id, filename)
+    assert response is not None  # only the fast path answers None
+    return response
+
+
+def answer(
+    request: HttpRequest,
+    file_id: str,
+    filename: str | None = None,
+    *,
+    fast_path: bool = False,
+) -> HttpResponseBase | None:
+    """The answer to a GET or HEAD of an asset; on the ``fast_path`` (the middleware's),
+    ``None`` when it would take more than reading a stored thumbnail or an original: a
+    render, a write. Raises :class:`AssetError` for the endpoint to answer."""
     query = parse_asset_query(request.GET, _preset_hint)
+    name = clean_filename(filename) if filename else None
     if query.spec.changes_image:
         # The hot path: a stored thumbnail found, with its file, in one query.
         hit = cache.find_hit(file_pk(file_id), query.spec, _accept(request), _origin(query))
@@ -75,20 +91,20 @@ def asset(request: HttpRequest, file_id: str, filename: str | None = None) -> Ht
             row, spec = hit
             check_access(request, row.file)
             immutable = versions.check(request, row.file, query.preset_fingerprint)
-            return _serve_thumbnail(request, query, row.file, spec, row, None, immutable)
+            return _serve_thumbnail(request, query, row.file, spec, row, None, immutable, name)
         query = _with_fresh_preset(request, query)
     file = resolve_file(request, file_id)
     cache.hints.remember(file)
     immutable = versions.check(request, file, query.preset_fingerprint)
     if not query.spec.changes_image or file.type not in TRANSFORMABLE_TYPES:
         # As Directus: other types ignore transformation parameters.
-        return http.serve(
-            request, original(file, immutable), download=query.download, name=_name(request)
-        )
+        return http.serve(request, original(file, immutable), download=query.download, name=name)
+    if fast_path:
+        return None
     spec = query.spec.resolved(file.type, _accept(request), file.focal_point)
     stored = cache.find_ready(file, spec)
     row, data = (stored, None) if stored else _make_thumbnail(request, query, file, spec)
-    return _serve_thumbnail(request, query, file, spec, row, data, immutable)
+    return _serve_thumbnail(request, query, file, spec, row, data, immutable, name)
 
 
 def _make_thumbnail(
@@ -178,18 +194,12 @@ def _serve_thumbnail(
     row: Rendition,
     data: bytes | None,
     immutable: bool,
+    name: str | None,
 ) -> HttpResponseBase:
+    """``name``: the name after the id (``/assets/<id>/<name>``), the download name."""
     headers = {"Vary": "Accept"} if query.spec.format == "auto" else {}
     representation = thumbnail_representation(file, spec, row, data, immutable)
-    return http.serve(
-        request, representation, download=query.download, headers=headers, name=_name(request)
-    )
-
-
-def _name(request: HttpRequest) -> str | None:
-    """The name after the id (``/assets/<id>/<name>``): the download name, as Directus."""
-    given = request.resolver_match.kwargs.get("filename") if request.resolver_match else None
-    return clean_filename(given) if given else None
+    return http.serve(request, representation, download=query.download, headers=headers, name=name)
 
 
 def _accept(request: HttpRequest) -> str:
