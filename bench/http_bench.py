@@ -10,9 +10,9 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tests.servers import LOOPBACK, free_port, launch, stop
 
@@ -210,27 +210,27 @@ def cold_render_ms(base: str, photo_id: str, count: int) -> float:
     return statistics.median(times)
 
 
-def streaming_peak_rss(server: Server, path: str) -> dict[str, float]:
-    """Download ``path`` while sampling the workers' memory; the peak, in MiB."""
+def streaming_peak_rss(server: Server, path: str, clients: int = 1) -> dict[str, float]:
+    """Download ``path`` with ``clients`` clients at once while sampling the memory of the
+    server's processes; the peak, in MiB."""
     import psutil  # a benchmark-only dependency
 
-    workers = psutil.Process(server.process.pid).children()
-    baseline = sum(worker.memory_info().rss for worker in workers)
-    peak = baseline
-    import threading
+    main = psutil.Process(server.process.pid)
+    processes = [main, *main.children(recursive=True)]
 
-    done = threading.Event()
-    result: dict[str, Any] = {}
+    def resident() -> int:
+        return sum(process.memory_info().rss for process in processes)
 
-    def download() -> None:
-        result["status"], result["bytes"] = get(server.url + path)
-        done.set()
-
-    threading.Thread(target=download).start()
-    while not done.wait(0.02):
-        peak = max(peak, sum(worker.memory_info().rss for worker in workers))
+    baseline = peak = resident()
+    with ThreadPoolExecutor(clients) as pool:
+        downloads = [pool.submit(get, server.url + path) for _ in range(clients)]
+        while not all(download.done() for download in downloads):
+            peak = max(peak, resident())
+            time.sleep(0.02)
+    received = [download.result() for download in downloads]
+    assert all(status == 200 for status, _ in received), received
     return {
-        "bytes": float(result["bytes"]),
+        "bytes": float(sum(size for _, size in received)),
         "baseline_mib": baseline / 2**20,
         "peak_mib": peak / 2**20,
         "growth_mib": (peak - baseline) / 2**20,

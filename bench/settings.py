@@ -37,3 +37,5 @@ if os.environ.get("BENCH_S3_ENDPOINT"):
         },
     }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+if os.environ.get("BENCH_FAST_PATH"):  # the site with AssetsMiddleware first
+    MIDDLEWARE = ["directus_assets.middleware.AssetsMiddleware", *MIDDLEWARE]  # noqa: F405

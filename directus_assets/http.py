@@ -89,7 +89,7 @@ def serve(
     if request.method == "HEAD":
         fileobj.close()
         return _head_response(representation, byte_range, common)
-    response = _streaming_response(request, representation, fileobj, byte_range)
+    response = _body_response(request, representation, fileobj, byte_range)
     if byte_range is None:
         response["Content-Length"] = str(representation.size)
     else:
@@ -99,23 +99,28 @@ def serve(
     return response
 
 
-def _streaming_response(
+def _body_response(
     request: HttpRequest,
     representation: Representation,
     fileobj: IO[bytes],
     byte_range: ByteRange | None,
-) -> StreamingHttpResponse:
-    """The bytes, a chunk at a time. Under ASGI an asynchronous iterator: Django would read
-    a synchronous one whole into memory before sending the first byte."""
+) -> HttpResponseBase:
+    """The bytes, a chunk at a time. Under ASGI an asynchronous iterator (Django would read
+    a synchronous one whole into memory before sending the first byte), or for a chunk or
+    less, the bytes themselves: one read where the request runs, not a thread per chunk."""
     content_type = representation.content_type
+    chunks = FileSlice(fileobj, *(byte_range or (0, representation.size - 1)))
     if isinstance(request, ASGIRequest):
-        whole = (0, representation.size - 1)
-        chunks = AsyncFileSlice(FileSlice(fileobj, *(byte_range or whole)))
-        return StreamingHttpResponse(chunks, content_type=content_type)
+        if chunks.remaining > app_settings.STREAM_CHUNK_SIZE:
+            return StreamingHttpResponse(AsyncFileSlice(chunks), content_type=content_type)
+        try:
+            return HttpResponse(b"".join(chunks), content_type=content_type)
+        finally:
+            chunks.close()
     if byte_range is None:
         # A whole file: the WSGI server may send it with sendfile().
         return FileResponse(fileobj, content_type=content_type)
-    return StreamingHttpResponse(FileSlice(fileobj, *byte_range), content_type=content_type)
+    return StreamingHttpResponse(chunks, content_type=content_type)
 
 
 def requested_range(request: HttpRequest, representation: Representation) -> ByteRange | None:
