@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import uuid
@@ -8,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
+from django.test import AsyncClient, Client
 from PIL import Image
 
 from directus_assets.models import File
@@ -37,6 +41,42 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(thumbnails, "run_render", counting)
     return calls
+
+
+@pytest.fixture(autouse=True)
+def responses_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every streaming response a test got is closed when the test ends, as a server closes
+    what it sent: Django's test client closes one only once it has been read to the end, and
+    its open file would be a ResourceWarning (an error here)."""
+    received: list[Any] = []
+    for client_class in (Client, AsyncClient):
+        monkeypatch.setattr(client_class, "request", _recording(client_class.request, received))
+    yield
+    request_finished.disconnect(close_old_connections)  # as the test client does around it
+    try:
+        for response in received:
+            if response.streaming:
+                response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def _recording(request: Callable[..., Any], received: list[Any]) -> Callable[..., Any]:
+    if inspect.iscoroutinefunction(request):
+
+        async def arecord(self: Any, **kwargs: Any) -> Any:
+            response = await request(self, **kwargs)
+            received.append(response)
+            return response
+
+        return arecord
+
+    def record(self: Any, **kwargs: Any) -> Any:
+        response = request(self, **kwargs)
+        received.append(response)
+        return response
+
+    return record
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +139,14 @@ def media_storage(settings: Any, tmp_path: Path) -> Path:
         },
     }
     return location
+
+
+def stored(name: str, alias: str = "default") -> bytes:
+    """The bytes stored under ``name`` in storage ``alias``."""
+    from django.core.files.storage import storages
+
+    with storages[alias].open(name) as stored_file:
+        return bytes(stored_file.read())
 
 
 def body(response: Any) -> bytes:

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.storage import storages
 
 from directus_assets.models import File, Rendition, ThumbnailPreset
+from tests.conftest import stored
 from tests.images import bands, decode, encode
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_bulk_actions_make_and_clear_thumbnails(
         [(photo.pk, 40, 40), (photo.pk, 80, 53)]
     )
     for row in rows:
-        assert decode(storages["default"].open(row.name).read()).size == (row.width, row.height)
+        assert decode(stored(row.name)).size == (row.width, row.height)
     names = [row.name for row in rows]
 
     admin_client.get(f"/assets/{other.pk}?width=10")  # another file's thumbnail stays

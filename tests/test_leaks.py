@@ -18,7 +18,7 @@ from rest_framework.test import APIRequestFactory
 from directus_assets.drf import AssetField
 from directus_assets.models import File, ThumbnailPreset
 from directus_assets.versions import content_version
-from tests.conftest import body
+from tests.conftest import body, stored
 from tests.images import bands, decode, encode
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_redirect_mode_streams_from_storages_without_expiring_urls(
     public = client.get(f"/assets/{photo.pk}")
     assert public.status_code == 200
     assert public["Content-Security-Policy"] == "default-src 'none'"
-    assert body(public) == photo.open().read()
+    assert body(public) == stored(photo.filename_disk)
     assert client.get(f"/assets/{secret.pk}").status_code == 403
 
 

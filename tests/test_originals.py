@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import storages
 from django.utils.http import http_date
 
-from tests.conftest import body, image_bytes
+from tests.conftest import body, image_bytes, stored
 from tests.expected import FORBIDDEN
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_get_streams_the_exact_imported_bytes_with_headers(client, photo):
     response = client.get(url(photo))
     assert response.status_code == 200
     assert response.streaming
-    assert body(response) == storages["default"].open(photo.filename_disk).read()
+    assert body(response) == stored(photo.filename_disk)
     assert body(client.get(url(photo))) == image_bytes((300, 200), "JPEG")
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Length"] == str(photo.filesize)
