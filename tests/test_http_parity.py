@@ -213,3 +213,39 @@ def test_a_token_the_site_rejects_is_401_invalid_credentials(site, name):
     for headers, query in (({}, "?access_token=not-a-token"), ({"Authorization": "Bearer x"}, "")):
         status, _, body = get(site, f"{asset(site, name)}{query}", headers)
         assert (status, error_code(body)) == (401, "INVALID_CREDENTIALS")
+
+
+@pytest.mark.parametrize("name", ["jpeg", "pdf"])
+def test_originals_head_ranges_and_revalidation_on_the_wire(site, name):
+    path = asset(site, name)
+    status, headers, whole = get(site, path)
+    assert (status, int(headers["Content-Length"])) == (200, len(whole))
+    status, head, body = request(site, "HEAD", path)
+    assert (status, body, head["Content-Length"], head["ETag"]) == (
+        200,
+        b"",
+        str(len(whole)),
+        headers["ETag"],
+    )
+    status, ranged, part = get(site, path, {"Range": "bytes=10-19"})
+    assert (status, part) == (206, whole[10:20])
+    assert ranged["Content-Range"] == f"bytes 10-19/{len(whole)}"
+    assert get(site, path, {"Range": f"bytes={len(whole)}-"})[0] == 416
+    assert get(site, path, {"If-None-Match": headers["ETag"]})[:3:2] == (304, b"")
+
+
+def test_a_thumbnail_made_then_served_revalidated_and_ranged(site):
+    path = f"{asset(site, 'jpeg')}?width=60&format=png"
+    made = get(site, path)
+    served = get(site, path)
+    assert made[0] == served[0] == 200 and made[2] == served[2]
+    assert Image.open(io.BytesIO(served[2])).size == (60, 40)
+    assert get(site, path, {"If-None-Match": served[1]["ETag"]})[:3:2] == (304, b"")
+    assert get(site, path, {"Range": "bytes=0-9"})[2] == served[2][:10]
+
+
+def test_a_private_file_is_forbidden_without_credentials(site):
+    for query in ("", "?width=60"):
+        status, headers, body = get(site, f"{asset(site, 'private')}{query}")
+        assert (status, error_code(body)) == (403, "FORBIDDEN")
+        assert headers["Content-Type"].startswith("application/json")
