@@ -29,9 +29,11 @@ import django  # noqa: E402
 
 django.setup()
 
+import psycopg  # noqa: E402
+
 from bench import bytes_bench, http_bench, memory_bench, render_bench  # noqa: E402
 from example_project.demo.samples import _encode, _scene, landscape_jpeg  # noqa: E402
-from tests.servers import SeaweedFS, stop  # noqa: E402
+from tests.servers import PostgreSQL, SeaweedFS, stop  # noqa: E402
 
 DIRECTUS_HIT_RPS = 85  # the issue's anchor: Directus 12.4 on this machine, sequential
 DIRECTUS_HIT_RPS_8 = 120
@@ -127,6 +129,35 @@ def http_part(scratch: Path, seconds: int, cold_count: int) -> dict[str, Any]:
     return results
 
 
+def postgres_part(scratch: Path, seconds: int) -> dict[str, Any]:
+    """Cached hits with the site on PostgreSQL (kept connections under gunicorn, Django's
+    pool under uvicorn), the database a site under ASGI is advised to use."""
+    directory = scratch / "postgres"
+    results: dict[str, Any] = {}
+    with ExitStack() as servers:
+        # Not under the scratch folder: the postgres user must be able to reach it.
+        data_directory = Path(tempfile.mkdtemp(prefix="directus-assets-bench-pg-"))
+        servers.callback(shutil.rmtree, data_directory, ignore_errors=True)
+        database = PostgreSQL.start(data_directory)
+        servers.callback(stop, database.process)
+        with psycopg.connect(
+            host="127.0.0.1", port=database.port, user="postgres", autocommit=True
+        ) as admin:
+            admin.execute("CREATE DATABASE bench")
+        env = {"BENCH_DIR": str(directory), "BENCH_POSTGRES_PORT": str(database.port)}
+        data = prepare(directory, ["serving"], env)
+        for kind in ("gunicorn", "uvicorn"):
+            for fast in (False, True):
+                site_env = {**env, "BENCH_FAST_PATH": "1"} if fast else env
+                log = directory / f"{kind}{'-fast' if fast else ''}.log"
+                with _running(http_bench.serve(kind, site_env, log)) as server:
+                    key = f"{kind}_{'fast_' if fast else ''}hit"
+                    for clients in (1, 8):
+                        url = server.url + data["thumbnail_path"]
+                        results[f"{key}_{clients}"] = http_bench.wrk(url, clients, seconds)
+    return results
+
+
 def asgi_part(scratch: Path, seconds: int, cold_count: int) -> dict[str, Any]:
     """The same site under uvicorn (2 workers), on a dataset of its own, so that its cold
     renders are as cold as gunicorn's."""
@@ -211,7 +242,7 @@ def pregeneration_part(scratch: Path, files: int) -> dict[str, float]:
     return rates
 
 
-def targets(render: dict, http: dict, s3: dict, pregen: dict) -> list[dict[str, Any]]:
+def targets(render: dict, http: dict, postgres: dict, pregen: dict) -> list[dict[str, Any]]:
     def row(source: str, operation: str) -> dict:
         return next(
             r for r in render["rows"] if r["source"] == source and r["operation"] == operation
@@ -261,6 +292,13 @@ def targets(render: dict, http: dict, s3: dict, pregen: dict) -> list[dict[str, 
         for clients in (1, 8):
             ratio = _rate(asgi, f"{key}_{clients}") / _rate(http, f"{key}_{clients}")
             name = f"cached hit{site}, uvicorn / gunicorn ({clients} client(s))"
+            check(name, ratio, ">= 0.8", ratio >= 0.8)
+    for site, key in (("", "hit"), (" with AssetsMiddleware", "fast_hit")):
+        for clients in (1, 8):
+            ratio = _rate(postgres, f"uvicorn_{key}_{clients}") / _rate(
+                postgres, f"gunicorn_{key}_{clients}"
+            )
+            name = f"PostgreSQL: cached hit{site}, uvicorn / gunicorn ({clients} client(s))"
             check(name, ratio, ">= 0.8", ratio >= 0.8)
     slower = asgi["cold_render_ms"] / http["cold_render_ms"]
     check("cold render uvicorn / gunicorn", slower, "<= 1.2", slower <= 1.2)
@@ -340,6 +378,8 @@ def table(results: dict[str, Any]) -> str:
         lines.append(_load_row(f"uvicorn {key}", http["uvicorn"][key]))
     for key, run in results["s3"].items():
         lines.append(_load_row(f"S3 {key}", run))
+    for key, run in results["postgres"].items():
+        lines.append(_load_row(f"PostgreSQL {key}", run))
     lines += [
         "",
         f"Django alone (no middleware, no database: bench/django_floor.py) reaches "
@@ -394,10 +434,14 @@ def main() -> None:
             "render": render_part(scratch, repeat),
             "http": http_part(scratch, seconds, cold),
             "s3": s3_part(scratch, seconds),
+            "postgres": postgres_part(scratch, seconds),
             "pregeneration": pregeneration_part(scratch, files),
         }
         results["targets"] = targets(
-            results["render"], results["http"], results["s3"], results["pregeneration"]
+            results["render"],
+            results["http"],
+            results["postgres"],
+            results["pregeneration"],
         )
         results["seconds"] = round(time.monotonic() - started, 1)
     finally:

@@ -39,3 +39,19 @@ if os.environ.get("BENCH_S3_ENDPOINT"):
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 if os.environ.get("BENCH_FAST_PATH"):  # the site with AssetsMiddleware first
     MIDDLEWARE = ["directus_assets.middleware.AssetsMiddleware", *MIDDLEWARE]  # noqa: F405
+if os.environ.get("BENCH_POSTGRES_PORT"):  # the site on PostgreSQL (started by the benchmark)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "bench",
+            "USER": "postgres",
+            "HOST": "127.0.0.1",
+            "PORT": os.environ["BENCH_POSTGRES_PORT"],
+            # Kept connections under WSGI; Django's pool under ASGI, as README advises.
+            **(
+                {"OPTIONS": {"pool": True}}
+                if os.environ.get("EXAMPLE_PROJECT_INTERFACE") == "asgi"
+                else {"CONN_MAX_AGE": None}
+            ),
+        }
+    }
