@@ -15,5 +15,14 @@ fi
 echo "== ruff check" && ruff check .
 echo "== ruff format --check" && ruff format --check .
 echo "== mypy (strict, on the app)" && mypy
-echo "== pytest (SQLite)" && pytest "$@"
-echo "== pytest (PostgreSQL 15)" && TEST_DATABASE=postgres pytest "$@"
+# Both legs run whatever the first gives; the end says which failed.
+failed=()
+echo "== pytest (SQLite)"
+pytest "$@" || failed+=(SQLite)
+echo "== pytest (PostgreSQL 15)"
+TEST_DATABASE=postgres pytest "$@" || failed+=("PostgreSQL 15")
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "== FAILED: pytest on $(IFS=,; echo "${failed[*]}" | sed 's/,/ and /')"
+  exit 1
+fi
+echo "== all passed"
