@@ -1,4 +1,5 @@
-"""The template tags are the links functions, and an unset or unknown file renders nothing."""
+"""The template tags are the links functions, an unset or unknown file renders nothing, and
+parameters the endpoint would refuse never take the page down."""
 
 import pytest
 from django.template import Context, Template
@@ -44,3 +45,25 @@ def test_asset_img_and_picture(photo):
 @pytest.mark.parametrize("value", [None, "", "00000000-0000-0000-0000-000000000000"])
 def test_an_unset_or_unknown_file_renders_nothing(value):
     assert render("[{% asset_url f %}][{% asset_img f width=10 %}]", f=value) == "[][]"
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '{% asset_img f key="card" %}',  # a fresh deploy: nobody has made the preset yet
+        "{% asset_url f width=0 %}",
+        '{% asset_picture f width=80 formats="bmp" %}',
+        '{% asset_srcset f key="card" %}',
+    ],
+)
+def test_what_the_endpoint_would_refuse_renders_nothing_and_warns(photo, tag, caplog, settings):
+    settings.DEBUG = False
+    with caplog.at_level("WARNING", logger="directus_assets.templatetags.directus_assets"):
+        assert render(f"[{tag}]", f=photo) == "[]"
+    assert str(photo.pk) in caplog.text and "rendered nothing" in caplog.text
+
+
+def test_with_debug_on_a_refused_parameter_raises(photo, settings):
+    settings.DEBUG = True
+    with pytest.raises(ValueError, match="card"):
+        render('{% asset_img f key="card" %}', f=photo)
