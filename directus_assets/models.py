@@ -5,6 +5,7 @@ Field names follow Directus's ``directus_files`` and ``storage_asset_presets`` o
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from typing import Any
@@ -17,6 +18,8 @@ from django.db import models, transaction
 
 from .conf import app_settings
 from .ingest import Inspection, Source, inspect, open_source
+
+logger = logging.getLogger(__name__)
 
 
 def configured_storage() -> str:
@@ -103,8 +106,18 @@ class File(models.Model):
         return storages[self.storage]
 
     def open(self) -> Any:
-        """The stored bytes as an open binary file; raises ``FileNotFoundError`` if gone."""
-        return self.get_storage().open(self.filename_disk, "rb")
+        """The stored bytes as an open binary file; raises ``FileNotFoundError`` if gone (and
+        logs a warning: the endpoint answers 403 then, which alone would say nothing)."""
+        try:
+            return self.get_storage().open(self.filename_disk, "rb")
+        except FileNotFoundError:
+            logger.warning(
+                "File %s: its bytes are missing from storage %r (name %r)",
+                self.pk,
+                self.storage,
+                self.filename_disk,
+            )
+            raise
 
     def save_content(self, source: Source, *, filename: str | None = None) -> None:
         """Store new content for this file and save the row, keeping its id.

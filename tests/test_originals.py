@@ -179,9 +179,13 @@ def test_unknown_or_malformed_ids_are_forbidden(client, path):
     assert json.loads(response.content) == FORBIDDEN
 
 
-def test_a_file_whose_bytes_are_missing_is_forbidden(client, photo):
+def test_a_file_whose_bytes_are_missing_is_forbidden_and_logged(client, photo, caplog):
     storages["default"].delete(photo.filename_disk)
-    assert client.get(url(photo)).json() == FORBIDDEN
+    with caplog.at_level("WARNING", logger="directus_assets.models"):
+        assert client.get(url(photo)).json() == FORBIDDEN
+    # The client learns nothing; the log says which file, where, and under which name.
+    assert str(photo.pk) in caplog.text and photo.filename_disk in caplog.text
+    assert "'default'" in caplog.text
     assert client.head(url(photo)).status_code == 403
 
 
