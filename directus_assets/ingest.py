@@ -46,10 +46,13 @@ class Inspection:
 
 
 @contextmanager
-def open_source(source: Source, filename: str | None = None) -> Iterator[tuple[IO[bytes], str]]:
-    """Yield ``(binary file object, download name)`` for bytes, a path or a file object."""
+def open_source(
+    source: Source, filename: str | None = None, unnamed: str = "file"
+) -> Iterator[tuple[IO[bytes], str]]:
+    """Yield ``(binary file object, download name)`` for bytes, a path or a file object;
+    ``unnamed`` is the name of a source that has none."""
     if isinstance(source, bytes | bytearray | memoryview):
-        yield io.BytesIO(bytes(source)), clean_filename(filename or "file")
+        yield io.BytesIO(bytes(source)), clean_filename(filename or unnamed)
     elif isinstance(source, str | os.PathLike):
         path = Path(source)
         with path.open("rb") as handle:
@@ -58,7 +61,7 @@ def open_source(source: Source, filename: str | None = None) -> Iterator[tuple[I
         if hasattr(source, "open") and getattr(source, "closed", False):
             source.open("rb")
         source.seek(0)
-        yield source, clean_filename(filename or str(getattr(source, "name", "") or "file"))
+        yield source, clean_filename(filename or str(getattr(source, "name", "") or unnamed))
 
 
 def clean_filename(name: str) -> str:

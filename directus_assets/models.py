@@ -120,14 +120,16 @@ class File(models.Model):
             raise
 
     def save_content(self, source: Source, *, filename: str | None = None) -> None:
-        """Store new content for this file and save the row, keeping its id.
+        """Store new content for this file and save the row, keeping its id (and its download
+        name, when neither ``filename`` nor the new content names it).
 
         The previous blob is deleted only once the transaction commits, so a failure at any
         point leaves the old content served and no new blob behind.
         """
         storage = self.get_storage()
         previous = self.filename_disk
-        with open_source(source, filename) as (fileobj, download_name):
+        unnamed = self.filename_download or "file"
+        with open_source(source, filename, unnamed) as (fileobj, download_name):
             inspection = inspect(fileobj, download_name)
             stored_name = storage.save(self._disk_name(inspection), fileobj)
         try:

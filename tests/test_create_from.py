@@ -142,6 +142,17 @@ def test_replacing_with_identical_content_keeps_the_blob(django_capture_on_commi
     assert stored_bytes(file) == content
 
 
+def test_unnamed_new_content_keeps_the_download_name(db):
+    file = File.objects.create_from(image_bytes((10, 10)), filename="Holiday.png")
+    file.save_content(io.BytesIO(image_bytes((20, 20))))
+    file.save_content(image_bytes((30, 30)))
+    file.refresh_from_db()
+    assert (file.filename_download, file.width) == ("Holiday.png", 30)
+    file.save_content(image_bytes((40, 40)), filename="Renamed.png")  # a name given wins
+    assert File.objects.get().filename_download == "Renamed.png"
+    assert File.objects.create_from(image_bytes()).filename_download == "file"
+
+
 def test_a_file_can_keep_the_id_it_had_in_directus(client, db):
     directus_id = uuid.UUID("4f1e2d3c-0000-4000-8000-00000000abcd")
     file = File.objects.create_from(image_bytes(), filename="kept.png", id=directus_id)
