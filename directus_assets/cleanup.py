@@ -9,9 +9,11 @@ command, not requests.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.files.storage import storages
 from django.db.models import F
@@ -69,6 +71,25 @@ def remove(found: Survey) -> None:
         storages[alias].delete(name)
 
 
+def remove_empty_folders() -> int:
+    """Remove the thumbnail folders (one a file) left empty on local disk; how many. S3 has
+    no folders. A file with a render in flight keeps its folder: the render writes there."""
+    claims = Rendition.objects.filter(ready=False).values_list("file", flat=True)
+    rendering = {str(file_id) for file_id in claims}
+    removed = 0
+    for alias in _thumbnail_aliases():
+        try:
+            root = Path(storages[alias].path(app_settings.THUMBNAILS_PATH.strip("/")))
+        except NotImplementedError:
+            continue  # not on local disk
+        for folder in root.iterdir() if root.is_dir() else ():
+            if folder.is_dir() and folder.name not in rendering and not any(folder.iterdir()):
+                with contextlib.suppress(OSError):  # something arrived meanwhile: keep it
+                    folder.rmdir()
+                    removed += 1
+    return removed
+
+
 def _is_stale(row: Rendition, fingerprints: dict[str, str | None]) -> bool:
     current_checksum = row.current_checksum  # type: ignore[attr-defined]  # annotated
     if row.source_checksum != current_checksum or row.renderer != RENDERER_VERSION:
@@ -81,13 +102,17 @@ def _is_stale(row: Rendition, fingerprints: dict[str, str | None]) -> bool:
     return fingerprints[row.preset_key] != row.preset_fingerprint
 
 
-def _stored_blobs() -> Iterator[Blob]:
+def _thumbnail_aliases() -> list[str]:
     aliases = {app_settings.THUMBNAIL_STORAGE} | set(
         File.objects.values_list("storage", flat=True).distinct()
     )
     aliases |= set(Rendition.objects.values_list("storage", flat=True).distinct())
+    return sorted(a for a in aliases if a)
+
+
+def _stored_blobs() -> Iterator[Blob]:
     folder = app_settings.THUMBNAILS_PATH.strip("/")
-    for alias in sorted(a for a in aliases if a):
+    for alias in _thumbnail_aliases():
         yield from ((alias, name) for name in _walk(alias, folder) if is_rendition_name(name))
 
 

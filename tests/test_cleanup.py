@@ -1,5 +1,6 @@
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -94,3 +95,23 @@ def test_cleanup_deletes_only_what_the_cache_could_have_written(client, settings
     assert storage.exists(photo.filename_disk) and storage.exists(kept.name)
     assert all(storage.exists(name) for name in others)
     assert not storage.exists(orphan)
+
+
+def test_folders_left_empty_on_local_disk_are_removed(client, make_file):
+    storage = storages["default"]
+    photo = make_file(encode(bands((300, 100)), "JPEG"), filename="a.jpg")
+    other = make_file(encode(bands((90, 30)), "PNG"), filename="b.png")
+    rendering = make_file(encode(bands((90, 30)), "PNG"), filename="c.png")
+    kept = thumbnail(client, photo, "width=50")
+    thumbnail(client, other, "width=40")
+    Rendition.objects.filter(file=other).update(renderer="0/old")  # stale: cleanup takes it
+    # A render in flight: claimed, its folder made, its blob not written yet.
+    Rendition.objects.create(
+        file=rendering, cache_key="f" * 32, name="n", ready=False, claimed_at=timezone.now()
+    )
+    Path(storage.path(f"thumbnails/{rendering.pk}")).mkdir()
+
+    assert "removed 1 empty folders" in cleanup()
+    folders = {p.name for p in Path(storage.path("thumbnails")).iterdir()}
+    assert folders == {str(photo.pk), str(rendering.pk)}
+    assert storage.exists(kept.name)

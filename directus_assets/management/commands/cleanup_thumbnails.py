@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Remove thumbnails the cache no longer needs: stale ones (older content, renderer or "
         "preset), claims whose worker died, index rows whose blob is missing, and blobs no "
-        "row refers to."
+        "row refers to; then the thumbnail folders that leaves empty on local disk."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,3 +39,5 @@ class Command(BaseCommand):
         if not options["dry_run"]:
             with transaction.atomic():
                 cleanup.remove(found)
+            # After the commit, which deleted the blobs: the folders they leave empty.
+            self.stdout.write(f"removed {cleanup.remove_empty_folders()} empty folders")
