@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
+from django.core.files.storage import InvalidStorageError, storages
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, app_settings
@@ -23,7 +25,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="directus_assets.E001",
             )
         ]
-    return [*_unknown_keys(user), *_bad_values(), *_storage_layout()]
+    return [*_unknown_keys(user), *_bad_values(), *_storage_layout(), *_storage_roots()]
 
 
 def _unknown_keys(user: dict[str, Any]) -> Iterator[checks.CheckMessage]:
@@ -62,6 +64,25 @@ def _storage_layout() -> Iterator[checks.CheckMessage]:
             hint="Give each its own folder, e.g. 'originals' and 'thumbnails'.",
             id="directus_assets.E004",
         )
+
+
+def _storage_roots() -> Iterator[checks.CheckMessage]:
+    """A local storage rooted at a relative path (``MEDIA_ROOT = ""`` in a new project) puts
+    files wherever the server happens to start: started elsewhere, it finds none of them."""
+    for name in ("STORAGE", "THUMBNAIL_STORAGE"):
+        alias = getattr(app_settings, name)
+        try:
+            location = getattr(storages[alias], "base_location", None) if alias else None
+        except InvalidStorageError:
+            continue  # reported by E003
+        if location is not None and not os.path.isabs(location):
+            yield checks.Warning(
+                f"DIRECTUS_ASSETS[{name!r}] is the storage {alias!r}, whose folder "
+                f"({str(location)!r}) is relative to the working directory: a server started "
+                "from another folder finds none of its files and answers 403 to all of them.",
+                hint="Give it an absolute location, e.g. MEDIA_ROOT = BASE_DIR / 'media'.",
+                id="directus_assets.W001",
+            )
 
 
 def _overlap(first: str, second: str) -> bool:

@@ -75,3 +75,21 @@ def test_the_same_folder_names_in_different_storages_are_fine(settings):
     settings.STORAGES = {**settings.STORAGES, "thumbs": settings.STORAGES["default"]}
     layout = {"ORIGINALS_PATH": "files", "THUMBNAILS_PATH": "files", "THUMBNAIL_STORAGE": "thumbs"}
     assert errors(settings, layout) == []
+
+
+def test_a_storage_rooted_at_the_working_directory_is_a_warning(settings):
+    # startproject's defaults: MEDIA_ROOT = "" and FileSystemStorage without a location.
+    settings.MEDIA_ROOT = ""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "relative": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": "media"},
+        },
+    }
+    reported = errors(settings, {"THUMBNAIL_STORAGE": "relative"})
+    assert [code for code, _ in reported] == ["directus_assets.W001"] * 2
+    assert "'default'" in reported[0][1] and "relative to the working directory" in reported[0][1]
+    settings.MEDIA_ROOT = "/srv/media"
+    assert [code for code, _ in errors(settings, {})] == []
