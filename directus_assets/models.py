@@ -220,14 +220,32 @@ class ThumbnailPreset(models.Model):
     class Meta:
         ordering = ("key",)
         verbose_name = "thumbnail preset"
+        # What the database itself can hold to, for writes that skip save() (bulk_create,
+        # update()); save() checks everything a request would.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(width__isnull=True) | models.Q(width__gte=1),
+                name="directus_assets_preset_width_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(height__isnull=True) | models.Q(height__gte=1),
+                name="directus_assets_preset_height_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality__isnull=True) | models.Q(quality__range=(1, 100)),
+                name="directus_assets_preset_quality_1_to_100",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save, keeping ``fingerprint`` in step with the values."""
+        """Save a preset a request could use (else :class:`ValidationError`, however it was
+        made: the admin, code, a fixture), keeping ``fingerprint`` in step with the values."""
         from .spec import preset_fingerprint
 
+        self.full_clean(exclude=["fingerprint"])
         self.fingerprint = preset_fingerprint(
             {name: getattr(self, name) for name in PRESET_FIELDS}
         )

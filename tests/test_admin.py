@@ -95,6 +95,21 @@ def test_preset_validation(fields, field):
     with pytest.raises(ValidationError) as raised:
         ThumbnailPreset(key="p", **fields).full_clean()
     assert field in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:  # made in code, not the admin
+        ThumbnailPreset.objects.create(key="p", **fields)
+    assert field in raised.value.message_dict
+    assert not ThumbnailPreset.objects.exists()
+
+
+@pytest.mark.parametrize("fields", [{"width": 0}, {"height": 0}, {"quality": 0}, {"quality": 101}])
+def test_writes_that_skip_save_meet_the_databases_constraints(fields):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ThumbnailPreset.objects.bulk_create([ThumbnailPreset(key="p", **fields)])
+    preset = ThumbnailPreset.objects.create(key="q", width=10)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ThumbnailPreset.objects.filter(pk=preset.pk).update(**fields)
 
 
 def test_uploads_go_to_the_configured_storage(admin_client, settings, tmp_path):
