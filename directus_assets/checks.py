@@ -25,7 +25,58 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="directus_assets.E001",
             )
         ]
-    return [*_unknown_keys(user), *_bad_values(), *_storage_layout(), *_storage_roots()]
+    return [
+        *_unknown_keys(user),
+        *_bad_values(),
+        *_storage_layout(),
+        *_storage_roots(),
+        *_sendfile_storages(),
+    ]
+
+
+def configuration_errors() -> list[str]:
+    """The errors :func:`check_settings` finds, as text: the endpoint refuses to serve with
+    any (a server such as gunicorn runs no checks of its own)."""
+    return [
+        message.msg
+        for message in check_settings()
+        if message.level >= checks.ERROR and (message.id or "").startswith("directus_assets")
+    ]
+
+
+@checks.register("directus_assets", deploy=True)
+def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """``check --deploy``: what README's Security section advises for a public site."""
+    found: list[checks.CheckMessage] = []
+    if app_settings.TRANSFORM_MODE == "all":
+        found.append(
+            checks.Warning(
+                "DIRECTUS_ASSETS['TRANSFORM_MODE'] is \"all\": anyone can have any size made "
+                "and stored.",
+                hint='Set it to "presets" so only the presets you made are served.',
+                id="directus_assets.W002",
+            )
+        )
+    if app_settings.RENDER_RATE_LIMIT is None:
+        found.append(
+            checks.Warning(
+                "DIRECTUS_ASSETS['RENDER_RATE_LIMIT'] is None: one client may cause renders "
+                "without limit.",
+                id="directus_assets.W003",
+            )
+        )
+    backend = settings.CACHES.get(app_settings.CACHE, {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        found.append(
+            checks.Warning(
+                f"DIRECTUS_ASSETS['CACHE'] ({app_settings.CACHE!r}) is a cache of each "
+                "process alone: every server process has its own rate limit and forgets "
+                "failed renders on its own.",
+                hint="Use a shared cache (Redis, Memcached, the database) in production.",
+                id="directus_assets.W004",
+            )
+        )
+    return found
 
 
 def _unknown_keys(user: dict[str, Any]) -> Iterator[checks.CheckMessage]:
@@ -82,6 +133,26 @@ def _storage_roots() -> Iterator[checks.CheckMessage]:
                 "from another folder finds none of its files and answers 403 to all of them.",
                 hint="Give it an absolute location, e.g. MEDIA_ROOT = BASE_DIR / 'media'.",
                 id="directus_assets.W001",
+            )
+
+
+def _sendfile_storages() -> Iterator[checks.CheckMessage]:
+    """X-Sendfile names a path on disk: every storage served that way must have one."""
+    if app_settings.SERVE != "x-sendfile":
+        return
+    for name in ("STORAGE", "THUMBNAIL_STORAGE"):
+        alias = getattr(app_settings, name)
+        try:
+            if alias:
+                storages[alias].path("probe")
+        except InvalidStorageError:
+            continue  # reported by E003
+        except NotImplementedError:
+            yield checks.Error(
+                f"DIRECTUS_ASSETS['SERVE'] is \"x-sendfile\", but {name} {alias!r} is not on "
+                "local disk: X-Sendfile can only name a local path.",
+                hint='Use "redirect" (S3) or "stream".',
+                id="directus_assets.E005",
             )
 
 

@@ -102,6 +102,8 @@ class AppSettings:
 
     def __init__(self) -> None:
         self._merged: dict[str, Any] | None = None
+        # Whether the endpoint has found these settings free of errors (views.answer()).
+        self.verified = False
 
     @property
     def user_settings(self) -> Any:
@@ -117,6 +119,7 @@ class AppSettings:
 
     def reload(self) -> None:
         self._merged = None
+        self.verified = False
 
 
 app_settings = AppSettings()

@@ -8,12 +8,15 @@ from collections.abc import Callable, Mapping
 from functools import partial, wraps
 from typing import IO, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from . import cache, guard, http, thumbnails, versions
 from .access import check_access, file_pk, resolve_file
+from .checks import configuration_errors
+from .conf import app_settings
 from .errors import (
     OUTAGES,
     AssetError,
@@ -82,6 +85,8 @@ def answer(
     """The answer to a GET or HEAD of an asset; on the ``fast_path`` (the middleware's),
     ``None`` when it would take more than reading a stored thumbnail or an original: a
     render, a write. Raises :class:`AssetError` for the endpoint to answer."""
+    if not app_settings.verified:
+        _refuse_a_misconfiguration()
     query = parse_asset_query(request.GET, _preset_hint)
     name = clean_filename(filename) if filename else None
     if query.spec.changes_image:
@@ -105,6 +110,15 @@ def answer(
     stored = cache.find_ready(file, spec)
     row, data = (stored, None) if stored else _make_thumbnail(request, query, file, spec)
     return _serve_thumbnail(request, query, file, spec, row, data, immutable, name)
+
+
+def _refuse_a_misconfiguration() -> None:
+    """Serve nothing with settings that cannot work: an error the site's owner sees (a 500
+    with its reason logged), where serving on would fail open or fail on every request."""
+    errors = configuration_errors()
+    if errors:
+        raise ImproperlyConfigured("directus_assets will not serve: " + " ".join(errors))
+    app_settings.verified = True
 
 
 def _make_thumbnail(

@@ -1,5 +1,6 @@
 import pytest
 from django.core.checks import run_checks
+from django.core.exceptions import ImproperlyConfigured
 
 
 def errors(settings, value):
@@ -93,3 +94,43 @@ def test_a_storage_rooted_at_the_working_directory_is_a_warning(settings):
     assert "'default'" in reported[0][1] and "relative to the working directory" in reported[0][1]
     settings.MEDIA_ROOT = "/srv/media"
     assert [code for code, _ in errors(settings, {})] == []
+
+
+def test_x_sendfile_needs_storages_on_local_disk(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "s3": {
+            "BACKEND": "directus_assets.storage.S3Storage",
+            "OPTIONS": {"bucket_name": "assets", "region_name": "us-east-1"},
+        },
+    }
+    assert errors(settings, {"SERVE": "x-sendfile"}) == []
+    reported = errors(settings, {"SERVE": "x-sendfile", "THUMBNAIL_STORAGE": "s3"})
+    assert [code for code, _ in reported] == ["directus_assets.E005"]
+    assert "THUMBNAIL_STORAGE 's3' is not on local disk" in reported[0][1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"TRANSFORM_MODE": "everything"},  # would have failed open to "all"
+        {"ORIGINALS_PATH": "media", "THUMBNAILS_PATH": "media/thumbs"},
+        {"MAX_DIMENSION": 0},
+    ],
+)
+def test_the_endpoint_refuses_to_serve_with_settings_that_cannot_work(client, settings, value):
+    settings.DIRECTUS_ASSETS = value
+    with pytest.raises(ImproperlyConfigured, match="directus_assets will not serve"):
+        client.get("/assets/00000000-0000-0000-0000-000000000000?width=10")
+    settings.DIRECTUS_ASSETS = {}
+    assert client.get("/assets/00000000-0000-0000-0000-000000000000").status_code == 403
+
+
+def test_check_deploy_warns_of_what_security_advises(settings):
+    deploy = [m.id for m in run_checks(tags=["directus_assets"], include_deployment_checks=True)]
+    assert {"directus_assets.W002", "directus_assets.W004"} <= set(deploy)
+    settings.DIRECTUS_ASSETS = {"TRANSFORM_MODE": "presets", "RENDER_RATE_LIMIT": None}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}}
+    deploy = [m.id for m in run_checks(tags=["directus_assets"], include_deployment_checks=True)]
+    assert deploy == ["directus_assets.W003"]

@@ -8,7 +8,9 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.utils import timezone
 
+from directus_assets import thumbnails
 from directus_assets.models import File, Rendition, ThumbnailPreset
+from directus_assets.spec import build_spec
 from tests.images import bands, encode
 
 pytestmark = pytest.mark.django_db(transaction=True)  # blobs go on commit: let it happen
@@ -82,7 +84,7 @@ def test_cleanup_deletes_only_what_the_cache_could_have_written(client, settings
     }
     photo = make_file(encode(bands((90, 60)), "JPEG"), filename="photo.jpg")
     storage = photo.get_storage()
-    kept = thumbnail(client, photo, "width=50")
+    kept = thumbnails.ensure(photo, build_spec({"width": 50}))[1]  # the endpoint would refuse
     others = [
         storage.save("uploads/notes.txt", ContentFile(b"notes")),
         storage.save(f"uploads/{photo.pk}/leftover.jpg", ContentFile(b"x")),
