@@ -5,27 +5,12 @@ from __future__ import annotations
 import mimetypes
 import re
 
+import filetype  # type: ignore[import-untyped]  # no types published
+
 SNIFF_BYTES = 512
 
-# (offset, signature, type): checked in order, first match wins.
-_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (0, b"II*\x00", "image/tiff"),
-    (0, b"MM\x00*", "image/tiff"),
-    (0, b"BM", "image/bmp"),
-    (0, b"\x00\x00\x01\x00", "image/x-icon"),
-    (0, b"%PDF-", "application/pdf"),
-    (0, b"PK\x03\x04", "application/zip"),
-    (0, b"\x1f\x8b", "application/gzip"),
-    (0, b"OggS", "application/ogg"),
-    (0, b"ID3", "audio/mpeg"),
-    (0, b"fLaC", "audio/flac"),
-    (0, b"\x1aE\xdf\xa3", "video/webm"),
-)
-_RIFF_TYPES = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}
+# ISO media files name their kind by a brand: read here, as a header may be shorter than
+# filetype needs to tell AVIF and HEIC from video.
 _FTYP_BRANDS = {b"avif": "image/avif", b"avis": "image/avif", b"heic": "image/heic"}
 _MARKUP = (
     (re.compile(rb"<svg[\s>]", re.IGNORECASE), "image/svg+xml"),
@@ -40,25 +25,28 @@ _ACTIVE_MARKERS = ("html", "xml", "script", "xsl", "flash", "shockwave")
 
 
 def sniff_type(head: bytes, filename: str = "") -> str:
-    """The MIME type of content starting with ``head``; ``filename`` only breaks ties."""
-    for offset, signature, mime in _SIGNATURES:
-        if head[offset : offset + len(signature)] == signature:
-            return mime
-    if head[:4] == b"RIFF" and head[8:12] in _RIFF_TYPES:
-        return _RIFF_TYPES[head[8:12]]
+    """The MIME type of content starting with ``head``: binary formats by their signature
+    (filetype's), markup by its tags; ``filename`` only tells plain text formats apart
+    (CSV, Markdown...), and never makes content an image, markup or a binary format."""
     if head[4:8] == b"ftyp":
         return _FTYP_BRANDS.get(head[8:12], "video/mp4")
+    found: str | None = filetype.guess_mime(head)
+    if found:
+        return found
     for pattern, mime in _MARKUP:
         if pattern.search(head):
             return mime
-    return _type_from_name(head, filename)
+    if not _looks_like_text(head):
+        return "application/octet-stream"
+    return _text_type_from_name(filename)
 
 
-def _type_from_name(head: bytes, filename: str) -> str:
+def _text_type_from_name(filename: str) -> str:
     guessed, _ = mimetypes.guess_type(filename, strict=False)
-    if guessed and not guessed.startswith("image/") and not _is_active(guessed):
-        return guessed
-    return "text/plain" if _looks_like_text(head) else "application/octet-stream"
+    harmless_text = guessed and (guessed.startswith("text/") or guessed.endswith("json"))
+    if harmless_text and not _is_active(guessed or ""):
+        return str(guessed)
+    return "text/plain"
 
 
 def _is_active(mime: str) -> bool:

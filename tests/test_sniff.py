@@ -32,14 +32,32 @@ def test_documents_and_markup_are_recognised(head, expected):
     assert sniff_type(head, "picture.jpg") == expected
 
 
-def test_a_name_never_makes_content_active_or_an_image():
+def test_a_name_never_makes_content_active_an_image_or_a_binary_format():
     assert sniff_type(b"just words", "page.html") == "text/plain"
     assert sniff_type(b"just words", "photo.jpg") == "text/plain"
+    assert sniff_type(b"just words", "report.pdf") == "text/plain"
     assert sniff_type(b"\x00\x01\x02binary", "photo.jpg") == "application/octet-stream"
+    assert sniff_type(b"\x00\x01\x02binary", "report.pdf") == "application/octet-stream"
 
 
-def test_unrecognised_content_keeps_a_harmless_type_from_its_name():
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 60, "application/zip"),
+        (b"\x1f\x8b\x08" + b"\x00" * 60, "application/gzip"),
+        (b"ID3\x03\x00" + b"\x00" * 60, "audio/mpeg"),
+        (b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 60, "video/mp4"),
+        (b"\x00\x00\x00\x18ftypheic" + b"\x00" * 60, "image/heic"),
+    ],
+)
+def test_other_binary_formats_come_from_their_signature(head, expected):
+    assert sniff_type(head, "file.bin") == expected
+
+
+def test_text_takes_a_harmless_text_type_from_its_name():
     assert sniff_type(b"a,b\n1,2\n", "table.csv") == "text/csv"
+    assert sniff_type(b'{"a": 1}', "data.json") == "application/json"
+    assert sniff_type(b"alert(1)", "app.js") == "text/plain"  # script: never by name
 
 
 def test_text_cut_inside_a_multibyte_character_is_still_text():
