@@ -77,3 +77,36 @@ def test_plain_output_names_each_file(folder):
     file = File.objects.get()
     assert status == 0
     assert out.strip() == f"{folder / 'a.jpg'} -> {file.pk} (image/jpeg)"
+
+
+def test_a_second_run_with_skip_existing_imports_only_what_is_new(folder):
+    assert run(folder)[0] == 0
+    (folder / "c.txt").write_bytes(b"new")
+    status, out, err = run(folder, "--skip-existing")
+    assert (status, out.count(" -> ")) == (0, 1) and "c.txt ->" in out
+    assert err.count("skipped, already imported as") == 3
+    assert File.objects.count() == 4
+    assert run(folder)[0] == 0 and File.objects.count() == 8  # without it: duplicates
+
+
+def test_an_unknown_storage_is_one_clear_error(folder):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No storage 'nope'"):
+        run(folder, "--storage", "nope")
+
+
+@pytest.mark.slow
+def test_a_missing_bucket_is_a_line_per_path_and_exit_1(folder, settings, seaweedfs):
+    from tests.conftest import s3_storage_settings
+
+    missing = s3_storage_settings(seaweedfs, "x")
+    missing["OPTIONS"]["bucket_name"] = "no-such-bucket"
+    settings.STORAGES = {**settings.STORAGES, "missing": missing}
+    status, out, err = run(folder, "--storage", "missing")
+    lines = err.strip().splitlines()
+    assert status == 1 and out == "" and "Traceback" not in err
+    # S3's own reason (SeaweedFS says AccessDenied for a bucket that is not there).
+    assert len(lines) == 4 and all("when calling the PutObject" in line for line in lines[:3])
+    assert lines[-1] == "3 path(s) could not be imported."
+    assert not File.objects.exists()
