@@ -1,7 +1,9 @@
 import io
+import re
+import sys
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from directus_assets.models import Rendition, ThumbnailPreset
 from tests.images import bands, decode, encode
@@ -14,6 +16,8 @@ def run(*args):
         status = 0
     except SystemExit as exit:
         status = exit.code
+    except CommandError as error:  # as manage.py reports it: one line, its exit status
+        status, err = error.returncode, io.StringIO(f"CommandError: {error}\n")
     return status, out.getvalue(), err.getvalue()
 
 
@@ -54,7 +58,7 @@ def test_the_view_serves_what_was_pregenerated(client, library, renders):
 def test_filters_force_and_dry_run(library, renders):
     status, out, _ = run("--workers", "1", "--dry-run")
     assert (status, renders) == (0, [])
-    assert "would render 4, skipped 0" in out
+    assert out.splitlines()[-1] == "would render 4, skipped 0 (cached), failed 0"  # no rate
     run("--workers", "1", "--preset", "wide", "--file", str(library[1].pk))
     assert list(Rendition.objects.values_list("preset_key", "format")) == [("wide", "webp")]
     _, out, _ = run("--workers", "1", "--preset", "wide", "--file", str(library[1].pk), "--force")
@@ -111,15 +115,49 @@ def test_pregeneration_as_background_tasks(library, renders, django_capture_on_c
     assert Rendition.objects.filter(preset_key="wide", ready=True).count() == 2
 
 
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
 @pytest.mark.django_db
 def test_progress_is_a_bar_on_a_terminal(library):
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
     out = Terminal()
     call_command("pregenerate_thumbnails", "--workers", "1", stdout=out, stderr=io.StringIO())
     text = out.getvalue()
-    assert "\r[###############---------------] 2/4" in text
-    assert "\r[##############################] 4/4" in text
+    assert "| 2/4 [" in text and "100%" in text and "| 4/4 [" in text
     assert "card: rendered" not in text
+
+
+@pytest.mark.django_db
+def test_a_failure_on_a_terminal_gets_a_line_of_its_own(library, make_file):
+    make_file(encode(bands((300, 100)), "JPEG")[:300], filename="broken.jpg")
+    terminal = Terminal()  # the bar and the failures on one screen
+    with pytest.raises(SystemExit):
+        call_command("pregenerate_thumbnails", "--workers", "1", stdout=terminal, stderr=terminal)
+    screen = terminal.getvalue()
+    assert screen.count("failed ") >= 2
+    for line in re.split(r"[\r\n]", screen):
+        assert not ("failed " in line and "|" in line.split("failed ")[0]), line
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--file", "not-a-uuid"], "--file 'not-a-uuid' is not a file id"),
+        (["--file", "00000000-0000-0000-0000-000000000000"], "no file 00000000-0000"),
+        (["--preset", "nope", "--preset", "card"], "no preset 'nope'"),
+    ],
+)
+def test_unknown_files_and_presets_are_one_clear_error(library, renders, args, message):
+    status, out, err = run("--workers", "1", *args)
+    assert (status, out, renders) == (2, "", [])
+    assert err.count("\n") == 1 and message in err
+
+
+@pytest.mark.django_db
+def test_enqueue_without_the_tasks_framework_says_what_to_install(library, monkeypatch):
+    monkeypatch.setitem(sys.modules, "directus_assets.tasks", None)  # as if not installable
+    status, _, err = run("--enqueue")
+    assert status == 2 and 'pip install "directus-assets[tasks]"' in err
