@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -286,7 +286,10 @@ def _image_files() -> QuerySet[File]:
 
 
 def _sample_file() -> File | None:
-    return _image_files().first()
+    """The image the preset list shows each preset on: the largest public one, as a
+    representative photo (the newest may be an icon)."""
+    images = _image_files().filter(private=False).annotate(area=F("width") * F("height"))
+    return images.order_by("-area", "-uploaded_on").first()
 
 
 def _preset_form_data(request: HttpRequest) -> dict[str, Any]:

@@ -74,10 +74,14 @@ def test_list_and_change_form_show_previews_and_filters(admin_client, make_file)
 
 def test_preset_list_is_editable_and_previews_on_a_sample(admin_client, make_file):
     sample = make_file(image_bytes((40, 20)))
+    photo = make_file(image_bytes((300, 200), "JPEG"))
+    make_file(image_bytes((400, 400)), private=True)
+    make_file(image_bytes((48, 32)))  # the newest: a tiny icon
     preset = ThumbnailPreset.objects.create(key="card", width=200, height=200)
     listing = admin_client.get("/admin/directus_assets/thumbnailpreset/").content.decode()
     assert 'name="form-0-width"' in listing
-    assert "?key=card" in listing
+    # Shown on a representative photo: the largest public image, not the newest.
+    assert f"/assets/{photo.pk}?key=card" in listing
     change = admin_client.get(f"/admin/directus_assets/thumbnailpreset/{preset.pk}/change/")
     page = change.content.decode()
     assert 'data-url="/admin/directus_assets/thumbnailpreset/preview/"' in page
