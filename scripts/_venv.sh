@@ -11,8 +11,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "Installing directus_assets[$extras] into .venv"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
+  # pip's and setuptools' chatter only when something went wrong, then in full.
+  log="$(mktemp)"
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --disable-pip-version-check -e ".[$extras]"; } \
+       >"$log" 2>&1; then
+    cat "$log"
+    echo "Installing directus_assets[$extras] failed: pip's output is above." >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
   touch "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
