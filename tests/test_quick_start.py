@@ -1,5 +1,7 @@
-"""README's quick start, followed in a brand-new Django project: install the app, include
-its URLs, migrate, upload, and README's own template snippet shows thumbnails."""
+"""README's quick start, followed in a brand-new Django project: the app installed as README
+says (a wheel ``python -m build`` makes, into a fresh virtual environment: not this
+repository on the path), README's own settings and urls.py lines, migrate, upload, and
+README's template snippet shows thumbnails."""
 
 from __future__ import annotations
 
@@ -40,41 +42,70 @@ for tag in re.findall(r"<img [^>]+>", html):
 """
 
 
-APP = "\\g<0>\n    'directus_assets',"
-INCLUDE = "\\g<0>\n    path('assets/', include('directus_assets.urls')),"
+def quick_start() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme.split("## Quick start in your own project", 1)[1].split("\n## ", 1)[0]
 
 
 def readme_template() -> str:
-    readme = (ROOT / "README.md").read_text()
-    quick_start = readme.split("## Quick start in your own project", 1)[1]
-    return re.search(r"```django\n(.*?)```", quick_start, re.S).group(1)
+    return re.search(r"```django\n(.*?)```", quick_start(), re.S).group(1)
 
 
-def run(*command: str, cwd: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+def readme_line(pattern: str) -> str:
+    """The line of the quick start's Python snippets that matches ``pattern``."""
+    return re.search(rf"^{pattern}.*$", quick_start(), re.M).group(0)
+
+
+def run(*command: str | Path, cwd: Path) -> str:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")
+    }
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     return done.stdout
 
 
-def test_the_readme_quick_start_gives_thumbnails_in_a_template(tmp_path):
-    run(sys.executable, "-m", "django", "startproject", "mysite", str(tmp_path), cwd=tmp_path)
-    settings = tmp_path / "mysite" / "settings.py"
-    settings.write_text(  # INSTALLED_APPS = [..., "directus_assets"]
-        re.sub(r"(['\"])django.contrib.staticfiles\1,", APP, settings.read_text())
-    )
-    urls = tmp_path / "mysite" / "urls.py"
-    urls.write_text(  # urlpatterns = [..., path("assets/", include("directus_assets.urls"))]
-        re.sub(r"path\((['\"])admin/\1, admin.site.urls\),", INCLUDE, urls.read_text()).replace(
-            "from django.urls import path", "from django.urls import include, path"
-        )
-    )
-    assert "directus_assets" in settings.read_text() and "directus_assets.urls" in urls.read_text()
-    (tmp_path / "snippet.html").write_text(readme_template())
-    run(sys.executable, "manage.py", "migrate", "--noinput", cwd=tmp_path)
+@pytest.fixture(scope="module")
+def python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the app installed from a wheel, as README says."""
+    root = tmp_path_factory.mktemp("install")
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", root / "dist", ROOT, cwd=root)
+    (wheel,) = (root / "dist").glob("directus_assets-*.whl")
+    run(sys.executable, "-m", "venv", root / "venv", cwd=root)
+    python = root / "venv" / "bin" / "python"
+    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel, cwd=root)
+    return python
 
-    output = run(sys.executable, "manage.py", "shell", "-v", "0", "-c", CHECK, cwd=tmp_path)
 
+def test_the_readme_quick_start_gives_thumbnails_in_a_template(python, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    run(python, "-m", "django", "startproject", "mysite", site, cwd=site)
+    settings = site / "mysite" / "settings.py"
+    app = readme_line("INSTALLED_APPS").split("..., ")[1].rstrip("]")  # "directus_assets"
+    settings.write_text(
+        settings.read_text().replace("INSTALLED_APPS = [", f"INSTALLED_APPS = [\n    {app},")
+        + "\n"
+        + readme_line("MEDIA_ROOT")
+        + "\n"
+    )
+    urls = site / "mysite" / "urls.py"
+    route = readme_line("urlpatterns").split("..., ")[1][:-1]  # path("assets/", include(...))
+    urls.write_text(
+        urls.read_text()
+        .replace("from django.urls import path", readme_line("from django.urls import"))
+        .replace("urlpatterns = [", f"urlpatterns = [\n    {route},")
+    )
+    (site / "snippet.html").write_text(readme_template())
+    run(python, "manage.py", "check", "--fail-level", "WARNING", cwd=site)
+    run(python, "manage.py", "migrate", "--noinput", cwd=site)
+
+    output = run(python, "manage.py", "shell", "-v", "0", "-c", CHECK, cwd=site)
+
+    # The app came from the wheel, and the files went where README said.
+    where = run(python, "-c", "import directus_assets; print(directus_assets.__file__)", cwd=site)
+    assert "site-packages" in where and str(ROOT) not in where
+    assert any((site / "media" / "originals").iterdir())
     assert output.splitlines() == [
         "200 width=400 (400, 267) (400, 267)",
         "200 key=card (200, 200) (200, 200)",
