@@ -194,3 +194,17 @@ def test_the_asset_widget_uploads_a_new_file_in_a_popup(page, tmp_path):
     assert loaded_size(preview) == (64, 64)
     # The admin's own links beside the choice still follow it.
     assert chosen in page.get_attribute("#change_id_cover", "href")
+
+
+def test_the_files_list_fits_a_1280_by_800_screen(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page)
+    page.goto("/admin/directus_assets/file/")
+    page.wait_for_selector("#result_list")
+    # Django's list scrolls sideways inside its box when its columns do not fit: they must.
+    table, box, page_width = page.evaluate(
+        "() => [document.querySelector('#result_list').scrollWidth,"
+        " document.querySelector('.results').clientWidth,"
+        " document.documentElement.scrollWidth]"
+    )
+    assert table <= box and page_width <= 1280, (table, box, page_width)
