@@ -17,6 +17,8 @@ from tests.servers import DemoSite, stop
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The longest a test waits for a state that a loaded 2-core machine reaches slowly.
+SLOW_STATE_MS = 120_000
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
 # Chromium needs no sandbox as root in a container; nothing here may reach the network.
 CHROMIUM_ARGS = [
@@ -182,8 +184,11 @@ def test_the_asset_widget_uploads_a_new_file_in_a_popup(page, tmp_path):
         page.click("#add_id_cover")
     popup = opened.value
     popup.set_input_files("#id_upload", str(upload))
-    popup.click("input[name=_save]")
-    popup.wait_for_event("close")
+    # Waiting for the close is set up before the click that causes it (a fast save may close
+    # the popup before a wait set up afterwards would begin); a slow, loaded machine gets
+    # longer than Playwright's default to store and inspect the upload.
+    with popup.expect_event("close", timeout=SLOW_STATE_MS):
+        popup.click("input[name=_save]")
     chosen = page.input_value("#id_cover")
     assert page.locator("#id_cover option:checked").inner_text() == "fresh.png"
     preview = page.locator(".directus-assets-choice-preview")
