@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import NO_DATABASE
 from tests.images import bands, encode
 from tests.servers import DemoSite, stop
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, NO_DATABASE]  # the demo keeps its own SQLite
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The longest a test waits for a state that a loaded 2-core machine reaches slowly.
 SLOW_STATE_MS = 120_000

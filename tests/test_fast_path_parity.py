@@ -19,7 +19,7 @@ from directus_assets import cache, views
 from directus_assets.models import File, Rendition, ThumbnailPreset
 from directus_assets.signing import signed_url
 from directus_assets.versions import content_version
-from tests.conftest import body
+from tests.conftest import NO_DATABASE, body
 from tests.corpus import PRESETS, QUERIES, files
 from tests.servers import SERVERS, http_request, run_for_json
 
@@ -125,6 +125,7 @@ def fetch(url, path, headers):
 
 
 @pytest.mark.slow
+@NO_DATABASE  # the servers keep their own SQLite
 @pytest.mark.parametrize("kind", SERVERS)
 def test_two_workers_answer_alike_every_time(tmp_path, kind):
     env = {"BENCH_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tests.server_settings"}

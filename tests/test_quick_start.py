@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.conftest import NO_DATABASE
+
+pytestmark = [pytest.mark.slow, NO_DATABASE]  # the new site keeps its own SQLite
 ROOT = Path(__file__).resolve().parent.parent
 
 # What a newcomer does after migrating: upload a photo and make a "card" preset in the
