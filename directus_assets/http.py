@@ -109,8 +109,8 @@ def _body_response(
     a synchronous one whole into memory before sending the first byte), or for a chunk or
     less, the bytes themselves: one read where the request runs, not a thread per chunk."""
     content_type = representation.content_type
-    chunks = FileSlice(fileobj, *(byte_range or (0, representation.size - 1)))
     if isinstance(request, ASGIRequest):
+        chunks = FileSlice(fileobj, *(byte_range or (0, representation.size - 1)))
         if chunks.remaining > app_settings.STREAM_CHUNK_SIZE:
             return StreamingHttpResponse(AsyncFileSlice(chunks), content_type=content_type)
         try:
@@ -120,7 +120,7 @@ def _body_response(
     if byte_range is None:
         # A whole file: the WSGI server may send it with sendfile().
         return FileResponse(fileobj, content_type=content_type)
-    return StreamingHttpResponse(chunks, content_type=content_type)
+    return StreamingHttpResponse(FileSlice(fileobj, *byte_range), content_type=content_type)
 
 
 def requested_range(request: HttpRequest, representation: Representation) -> ByteRange | None:
