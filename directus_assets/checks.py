@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.core.files.storage import InvalidStorageError, storages
+from django.core.files.storage import InvalidStorageError, Storage, storages
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, app_settings
@@ -37,11 +37,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
 def configuration_errors() -> list[str]:
     """The errors :func:`check_settings` finds, as text: the endpoint refuses to serve with
     any (a server such as gunicorn runs no checks of its own)."""
-    return [
-        message.msg
-        for message in check_settings()
-        if message.level >= checks.ERROR and (message.id or "").startswith("directus_assets")
-    ]
+    return [message.msg for message in check_settings() if message.level >= checks.ERROR]
 
 
 @checks.register("directus_assets", deploy=True)
@@ -120,12 +116,8 @@ def _storage_layout() -> Iterator[checks.CheckMessage]:
 def _storage_roots() -> Iterator[checks.CheckMessage]:
     """A local storage rooted at a relative path (``MEDIA_ROOT = ""`` in a new project) puts
     files wherever the server happens to start: started elsewhere, it finds none of them."""
-    for name in ("STORAGE", "THUMBNAIL_STORAGE"):
-        alias = getattr(app_settings, name)
-        try:
-            location = getattr(storages[alias], "base_location", None) if alias else None
-        except InvalidStorageError:
-            continue  # reported by E003
+    for name, alias, storage in _storages_in_use():
+        location = getattr(storage, "base_location", None)
         if location is not None and not os.path.isabs(location):
             yield checks.Warning(
                 f"DIRECTUS_ASSETS[{name!r}] is the storage {alias!r}, whose folder "
@@ -140,13 +132,9 @@ def _sendfile_storages() -> Iterator[checks.CheckMessage]:
     """X-Sendfile names a path on disk: every storage served that way must have one."""
     if app_settings.SERVE != "x-sendfile":
         return
-    for name in ("STORAGE", "THUMBNAIL_STORAGE"):
-        alias = getattr(app_settings, name)
+    for name, alias, storage in _storages_in_use():
         try:
-            if alias:
-                storages[alias].path("probe")
-        except InvalidStorageError:
-            continue  # reported by E003
+            storage.path("probe")
         except NotImplementedError:
             yield checks.Error(
                 f"DIRECTUS_ASSETS['SERVE'] is \"x-sendfile\", but {name} {alias!r} is not on "
@@ -154,6 +142,19 @@ def _sendfile_storages() -> Iterator[checks.CheckMessage]:
                 hint='Use "redirect" (S3) or "stream".',
                 id="directus_assets.E005",
             )
+
+
+def _storages_in_use() -> Iterator[tuple[str, str, Storage]]:
+    """(setting, alias, storage) for the storages originals and thumbnails go to; an alias
+    that is not in STORAGES is left to E003."""
+    for name in ("STORAGE", "THUMBNAIL_STORAGE"):
+        alias = getattr(app_settings, name)
+        if not alias:
+            continue
+        try:
+            yield name, alias, storages[alias]
+        except InvalidStorageError:
+            continue
 
 
 def _overlap(first: str, second: str) -> bool:
