@@ -8,14 +8,9 @@ from django.db import IntegrityError
 from PIL import Image
 
 from directus_assets.models import File
-from tests.conftest import image_bytes
+from tests.conftest import image_bytes, stored
 
 pytestmark = pytest.mark.django_db
-
-
-def stored_bytes(file: File) -> bytes:
-    with file.open() as handle:
-        return handle.read()
 
 
 def blobs(media_storage) -> list[str]:
@@ -27,7 +22,7 @@ def test_bytes_are_stored_and_every_field_filled(django_user_model):
     user = django_user_model.objects.create(username="ann")
     file = File.objects.create_from(content, filename="Holiday.jpg", uploaded_by=user, title="Hi")
     file.refresh_from_db()
-    assert stored_bytes(file) == content
+    assert stored(file.filename_disk) == content
     assert (file.type, file.width, file.height) == ("image/jpeg", 300, 200)
     assert file.filesize == len(content)
     assert file.filename_download == "Holiday.jpg"
@@ -74,7 +69,7 @@ def test_a_corrupt_image_is_stored_as_a_file_without_dimensions():
     file = File.objects.create_from(broken, filename="broken.png")
     assert file.type == "image/png"
     assert file.width is None
-    assert stored_bytes(file) == broken
+    assert stored(file.filename_disk) == broken
 
 
 @pytest.mark.parametrize(
@@ -129,7 +124,7 @@ def test_replacing_content_keeps_the_id_and_removes_the_old_blob_after_commit(
     file.refresh_from_db()
     assert File.objects.count() == 1
     assert (file.type, file.width, file.height) == ("image/jpeg", 20, 30)
-    assert stored_bytes(file) == new_content
+    assert stored(file.filename_disk) == new_content
     assert not storages["default"].exists(old_blob)
     assert blobs(media_storage) == [file.filename_disk.split("/")[-1]]
 
@@ -139,7 +134,7 @@ def test_replacing_with_identical_content_keeps_the_blob(django_capture_on_commi
     file = File.objects.create_from(content)
     with django_capture_on_commit_callbacks(execute=True):
         file.save_content(content)
-    assert stored_bytes(file) == content
+    assert stored(file.filename_disk) == content
 
 
 def test_unnamed_new_content_keeps_the_download_name(db):
