@@ -205,7 +205,7 @@ class PresetPreviewForm(forms.ModelForm):
 
 @admin.register(ThumbnailPreset)
 class ThumbnailPresetAdmin(admin.ModelAdmin):
-    list_display = ("key", *LIST_EDITABLE_PRESET_FIELDS, "sample")
+    list_display = ("key", *LIST_EDITABLE_PRESET_FIELDS, "make_at_upload", "sample")
     list_editable = LIST_EDITABLE_PRESET_FIELDS
     search_fields = ("key",)
     readonly_fields = ("preview",)

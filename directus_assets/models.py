@@ -18,6 +18,7 @@ from django.db import models, transaction
 
 from .conf import app_settings
 from .ingest import Inspection, Source, inspect, open_source
+from .signals import content_stored
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ class File(models.Model):
             with transaction.atomic():
                 self._apply(inspection, stored_name, download_name)
                 self.save()
+                content_stored.send(sender=File, instance=self)
         except BaseException:
             storage.delete(stored_name)
             raise
@@ -211,6 +213,12 @@ class ThumbnailPreset(models.Model):
     without_enlargement = models.BooleanField(default=False)
     format = models.CharField(max_length=4, choices=OutputFormat.choices, blank=True)
     transforms = models.JSONField(default=list, blank=True)
+    make_at_upload = models.BooleanField(
+        default=False,
+        help_text="Make this preset's thumbnails in the background when an image is uploaded "
+        "or replaced, and for every image when the preset is saved, so that no visitor waits "
+        "for them.",
+    )
     # Changes whenever the values change: lets a cache hit verify, in the same query, that
     # the preset it was made for is unchanged. Kept by save().
     fingerprint = models.CharField(max_length=32, editable=False, default="")

@@ -1,8 +1,10 @@
-"""Pregenerate preset thumbnails: the jobs, and doing one job. Used by the management
-command (in worker processes) and by the background task."""
+"""Pregenerate preset thumbnails: the jobs, doing one job, and having them done off the
+request. Used by the management command (in worker processes), the background tasks and the
+presets made at upload."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,8 @@ from . import cache, thumbnails
 from .errors import AssetError
 from .models import File, ThumbnailPreset
 from .spec import SYSTEM_PRESETS, TRANSFORMABLE_TYPES, build_spec, preset_fingerprint
+
+logger = logging.getLogger(__name__)
 
 # ``format=auto`` serves AVIF, WebP or the source format by the browser's Accept: make each.
 AUTO_FORMAT_ACCEPTS = ("", "image/webp", "image/avif")
@@ -72,3 +76,20 @@ def run(job: Job, *, force: bool = False, dry_run: bool = False) -> Outcome:
         return Outcome(job, rendered, skipped)
     except (AssetError, cache.RenderBusy, File.DoesNotExist, OSError) as error:
         return Outcome(job, error=getattr(error, "message", None) or str(error))
+
+
+def make_soon(preset_keys: list[str], file_ids: list[str]) -> None:
+    """Have these (image, preset) thumbnails made off the request: as tasks on the site's
+    task backend, or here and now when the site has no tasks framework installed."""
+    try:
+        from . import tasks
+    except ImportError:
+        for job in jobs(preset_keys, file_ids):
+            outcome = run(job)
+            if outcome.error:
+                logger.warning("Could not make %s: %s", job, outcome.error)
+        return
+    if file_ids:
+        tasks.enqueue_pregeneration(preset_keys, file_ids)
+    else:
+        tasks.pregenerate_every_image.enqueue(preset_keys)

@@ -29,6 +29,13 @@ def pregenerate_thumbnails(file_id: str, preset_key: str, force: bool = False) -
     return {"rendered": outcome.rendered, "skipped": outcome.skipped}
 
 
+@task()
+def pregenerate_every_image(preset_keys: list[str]) -> int:
+    """Enqueue a task for every image with these presets; returns how many. Saving a preset
+    enqueues this one task, so a library of any size costs the save one write."""
+    return len(enqueue_pregeneration(preset_keys))
+
+
 def enqueue_pregeneration(
     preset_keys: Iterable[str] = (), file_ids: Iterable[str] = (), *, force: bool = False
 ) -> list[Any]:

@@ -28,8 +28,14 @@ if os.environ.get("TEST_DATABASE") == "postgres":
 
     DATABASES = {"default": postgres_for_this_process()}
 
-# DRF's token authentication, for the Directus-client token hook (test_credentials).
-INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework", "rest_framework.authtoken"]  # noqa: F405
+# DRF's token authentication, for the Directus-client token hook (test_credentials); the
+# database task backend's tables, for the tests with task workers (test_task_workers).
+INSTALLED_APPS = [
+    *INSTALLED_APPS,  # noqa: F405
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_tasks_db",
+]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
