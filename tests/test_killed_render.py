@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import F
 
 from directus_assets.models import File, Rendition
@@ -25,29 +24,19 @@ from directus_assets.render import render
 from directus_assets.spec import build_spec
 from tests.conftest import stored
 from tests.images import bands, decode, encode
+from tests.topology import suite_machine
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "width=60&height=40&fit=cover"
 
 
-def database_settings() -> dict[str, Any]:
-    """The test database, for another process to use."""
-    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
-    given = {key: connection.settings_dict[key] for key in keys}
-    return {**given, "NAME": str(given["NAME"])}
-
-
 def kill_mid_render(photo: File, media: Path) -> dict[str, Any]:
     """Start a process that renders a thumbnail of ``photo``; SIGKILL it mid-way."""
-    config = {
-        "database": database_settings(),
-        "media": str(media),
-        "file_id": str(photo.pk),
-        "query": QUERY,
-    }
+    machine = {**suite_machine(media), "assets": {"RENDER_TIME_LIMIT": 600}}
+    path = f"/assets/{photo.pk}?{QUERY}"
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.render_then_die", json.dumps(config)],
+        [sys.executable, "-m", "tests.render_then_die", json.dumps(machine), path],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
