@@ -33,7 +33,7 @@ T = TypeVar("T")
 # The render process's niceness: the server's own requests go first when CPUs are busy.
 RENDER_NICENESS = 10
 _CONTEXT = multiprocessing.get_context("forkserver")
-_PRELOAD = ["directus_assets.render"]
+_PRELOAD = ["directus_assets.render_server"]
 _CONTEXT.set_forkserver_preload(_PRELOAD)
 
 
