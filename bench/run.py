@@ -34,6 +34,7 @@ import psycopg  # noqa: E402
 from bench import bytes_bench, http_bench, memory_bench, render_bench  # noqa: E402
 from example_project.demo.samples import _encode, _scene, landscape_jpeg  # noqa: E402
 from tests.servers import PostgreSQL, SeaweedFS, stop  # noqa: E402
+from tests.topology import Site, drained  # noqa: E402
 
 DIRECTUS_HIT_RPS = 85  # the issue's anchor: Directus 12.4 on this machine, sequential
 DIRECTUS_HIT_RPS_8 = 120
@@ -242,7 +243,72 @@ def pregeneration_part(scratch: Path, files: int) -> dict[str, float]:
     return rates
 
 
-def targets(render: dict, http: dict, postgres: dict, pregen: dict) -> list[dict[str, Any]]:
+# The pregeneration part's presets, for the task-engine part's site.
+WORKER_PRESETS = (
+    "from directus_assets.models import ThumbnailPreset as P\n"
+    "P.objects.create(key='card', fit='cover', width=200, height=200, quality=80)\n"
+    "P.objects.create(key='hero', fit='inside', width=640, height=640)\n"
+    "P.objects.create(key='thumb', fit='cover', width=64, height=64, format='webp')"
+)
+
+
+def write_photos(folder: Path, count: int) -> Path:
+    """``count`` distinct 1800x1200 photographs (a phone's photo, halved) as JPEG files."""
+    folder.mkdir(parents=True)
+    base = _scene(1800, 1200)
+    for index in range(count):
+        base.putpixel((index % 1800, 0), (index % 256, 0, 0))  # every file distinct
+        (folder / f"p{index}.jpg").write_bytes(_encode(base, "JPEG", quality=85))
+    return folder
+
+
+def task_workers_part(scratch: Path, files: int, rounds: int = 2) -> dict[str, float]:
+    """Thumbnails a second through django-tasks-db: 1 and 2 ``db_worker`` processes on one
+    PostgreSQL, each run on a site of its own (a cold cache), timed from the first task's
+    start to the last one's end (so workers' start-up is not counted); the best of
+    ``rounds`` alternating runs, as this shared machine's neighbours come and go."""
+    rates: dict[str, float] = {}
+    with ExitStack() as servers:
+        # Not under the scratch folder: the postgres user must be able to reach it.
+        data_directory = Path(tempfile.mkdtemp(prefix="directus-assets-bench-pg-"))
+        servers.callback(shutil.rmtree, data_directory, ignore_errors=True)
+        database = PostgreSQL.start(data_directory)
+        servers.callback(stop, database.process)
+        photos = write_photos(scratch / "task-workers-photos", files)
+        for round_ in range(rounds):
+            for workers in (1, 2):
+                rate = _task_workers_rate(
+                    scratch / f"task-workers-{round_}-{workers}", database, photos, workers
+                )
+                key = f"workers_{workers}"
+                rates[key] = max(rates.get(key, 0.0), rate)
+    return rates
+
+
+def _task_workers_rate(directory: Path, database: PostgreSQL, photos: Path, workers: int) -> float:
+    directory.mkdir(parents=True)
+    storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(directory / "media")},
+    }
+    site = Site.create(directory, database, storage)
+    try:
+        site.manage("import_assets", str(photos))
+        site.manage("shell", "-c", WORKER_PRESETS)
+        for index in range(workers):
+            site.start_worker(f"worker-{index + 1}")
+        site.manage("pregenerate_thumbnails", "--enqueue")
+        queue = site.wait_for_queue(drained)
+        jobs = sum(queue.values())
+        assert queue == {"SUCCESSFUL": jobs}, queue
+        return jobs / site.busy_seconds()
+    finally:
+        site.stop()
+
+
+def targets(
+    render: dict, http: dict, postgres: dict, pregen: dict, task_workers: dict
+) -> list[dict[str, Any]]:
     def row(source: str, operation: str) -> dict:
         return next(
             r for r in render["rows"] if r["source"] == source and r["operation"] == operation
@@ -313,6 +379,9 @@ def targets(render: dict, http: dict, postgres: dict, pregen: dict) -> list[dict
     check("cold render over HTTP / pyvips in process", cold, "<= 1.3", cold <= 1.3)
     scaling = pregen["workers_2"] / pregen["workers_1"]
     check("pregeneration 2 workers / 1 worker", scaling, ">= 1.8", scaling >= 1.8)
+    scaling = task_workers["workers_2"] / task_workers["workers_1"]
+    name = "pregeneration on django-tasks-db, 2 db_workers / 1"
+    check(name, scaling, ">= 1.8", scaling >= 1.8)
     for name, run in (("gunicorn", http), ("uvicorn", asgi)):
         growth = run["stream_500m_8"]["growth_mib"] - run["stream_5m_8"]["growth_mib"]
         check(
@@ -393,7 +462,9 @@ def table(results: dict[str, Any]) -> str:
         f"({http['uvicorn']['cold_render_ms']:.1f} under uvicorn); "
         f"queries per cached hit: {http['dataset']['queries_per_hit']}; "
         f"pregeneration: {results['pregeneration']['workers_1']:.1f} thumbnails/s with 1 worker, "
-        f"{results['pregeneration']['workers_2']:.1f} with 2; "
+        f"{results['pregeneration']['workers_2']:.1f} with 2; through django-tasks-db: "
+        f"{results['task_workers']['workers_1']:.1f} with 1 db_worker, "
+        f"{results['task_workers']['workers_2']:.1f} with 2; "
         "8 downloads at once, server's peak RSS: "
         + "; ".join(
             f"{name} 5 MB {run['stream_5m_8']['peak_mib']:.0f} MiB, "
@@ -436,12 +507,14 @@ def main() -> None:
             "s3": s3_part(scratch, seconds),
             "postgres": postgres_part(scratch, seconds),
             "pregeneration": pregeneration_part(scratch, files),
+            "task_workers": task_workers_part(scratch, files // 4),
         }
         results["targets"] = targets(
             results["render"],
             results["http"],
             results["postgres"],
             results["pregeneration"],
+            results["task_workers"],
         )
         results["seconds"] = round(time.monotonic() - started, 1)
     finally:

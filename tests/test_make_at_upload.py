@@ -156,3 +156,21 @@ def test_a_saved_preset_is_made_for_every_image_and_a_changed_one_never_serves_t
     with django_capture_on_commit_callbacks(execute=True):
         preset.save()
     assert len(renders) == 4 + 2  # the one asked for, then the two nobody asked for yet
+
+
+@pytest.mark.django_db
+def test_ticking_make_at_upload_in_the_admin_makes_the_preset_for_every_image(
+    admin_client, make_file, renders, django_capture_on_commit_callbacks
+):
+    files = [make_file(image_bytes((300, 200))) for _ in range(2)]
+    form = admin_client.get("/admin/directus_assets/thumbnailpreset/add/").content.decode()
+    assert 'name="make_at_upload"' in form
+    fields = {"key": "card", "fit": "cover", "width": "120", "height": "90", "transforms": "[]"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/directus_assets/thumbnailpreset/add/", {**fields, "make_at_upload": "on"}
+        )
+    assert response.status_code == 302
+    made = Rendition.objects.filter(preset_key="card", ready=True)
+    assert sorted(row.file_id for row in made) == sorted(file.pk for file in files)
+    assert len(renders) == 2

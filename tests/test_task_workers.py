@@ -20,9 +20,8 @@ import pytest
 from directus_assets.render import render
 from directus_assets.spec import build_spec
 from tests.conftest import NO_DATABASE, s3_storage_settings
-from tests.images import encode
 from tests.servers import POSTGRES_BIN, PostgreSQL, SeaweedFS, http_request, stop
-from tests.topology import Site, drained
+from tests.topology import Site, drained, write_photos
 
 pytestmark = [pytest.mark.slow, NO_DATABASE]  # the sites have databases of their own
 
@@ -52,24 +51,11 @@ def postgres() -> Iterator[PostgreSQL]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def photo(index: int) -> bytes:
-    """A JPEG of its own (its own colours, so its own checksum)."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (480, 360), (index * 5 % 256, 255 - index * 5 % 256, 90))
-    ImageDraw.Draw(image).ellipse((40 + index, 30, 300, 330), fill=(20, index * 3 % 256, 200))
-    return encode(image, "JPEG", quality=90)
-
-
 def site_with_photos(directory: Path, postgres: PostgreSQL, s3: SeaweedFS, count: int) -> Site:
     """A new site on S3 with ``count`` photos imported and the three presets."""
     storage = s3_storage_settings(s3, f"topology-{uuid.uuid4().hex}")
     site = Site.create(directory, postgres, storage)
-    folder = directory / "photos"
-    folder.mkdir()
-    for index in range(count):
-        (folder / f"photo-{index:02}.jpg").write_bytes(photo(index))
-    site.manage("import_assets", str(folder))
+    site.manage("import_assets", str(write_photos(directory / "photos", count)))
     site.manage("shell", "-c", CREATE_PRESETS)
     return site
 

@@ -78,6 +78,20 @@ def start_worker(machine: dict[str, Any], log: Path, module: str = "") -> subpro
     )
 
 
+def write_photos(folder: Path, count: int, size: tuple[int, int] = (480, 360)) -> Path:
+    """``count`` JPEGs of their own (their own colours, so their own checksums)."""
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True)
+    width, height = size
+    for index in range(count):
+        image = Image.new("RGB", size, (index * 5 % 256, 255 - index * 5 % 256, 90))
+        ellipse = (width // 12 + index, height // 12, width * 5 // 8, height * 11 // 12)
+        ImageDraw.Draw(image).ellipse(ellipse, fill=(20, index * 3 % 256, 200))
+        image.save(folder / f"photo-{index:03}.jpg", quality=90)
+    return folder
+
+
 def thumbnails_made(log: Path) -> list[str]:
     """The thumbnails (storage:name) a process logged making."""
     return _MADE.findall(log.read_text(errors="replace"))
@@ -91,6 +105,7 @@ class Site:
     storage: dict[str, Any]
     assets: dict[str, Any] = field(default_factory=dict)
     workers: dict[str, subprocess.Popen] = field(default_factory=dict)
+    _connection: psycopg.Connection[Any] | None = None
 
     @classmethod
     def create(
@@ -106,7 +121,7 @@ class Site:
 
     @property
     def machine(self) -> dict[str, Any]:
-        database = {**self.postgres.settings(), "NAME": self.database}
+        database = {**self.postgres.settings(), "NAME": self.database, "CONN_MAX_AGE": 600}
         return {"database": database, "storage": self.storage, "assets": self.assets}
 
     def manage(self, *args: str) -> str:
@@ -122,9 +137,12 @@ class Site:
         return done.stdout
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with psycopg.connect(**_connection(self.postgres, self.database)) as database:
-            cursor = database.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
+        if self._connection is None:  # one, kept: polling must not cost the workers' CPU
+            self._connection = psycopg.connect(
+                **_connection(self.postgres, self.database), autocommit=True
+            )
+        cursor = self._connection.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
     def start_worker(self, name: str, module: str = "") -> subprocess.Popen:
         self.workers[name] = start_worker(self.machine, self.directory / f"{name}.log", module)
@@ -134,6 +152,14 @@ class Site:
         """A web server of its own (gunicorn, one worker process)."""
         env = machine_env(self.machine)
         return http_bench.serve("gunicorn", env, self.directory / f"{name}.log", workers=1)
+
+    def busy_seconds(self) -> float:
+        """From the first task's start to the last one's end."""
+        table = "django_tasks_database_dbtaskresult"
+        rows = self.query(
+            f"SELECT EXTRACT(EPOCH FROM max(finished_at) - min(started_at)) FROM {table}"
+        )
+        return float(rows[0][0])
 
     def queue(self) -> dict[str, int]:
         """The site's task results by status."""
@@ -159,6 +185,9 @@ class Site:
     def stop(self) -> None:
         for worker in self.workers.values():
             stop(worker)
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def drained(queue: dict[str, int]) -> bool:
