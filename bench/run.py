@@ -265,7 +265,7 @@ def write_photos(folder: Path, count: int) -> Path:
 def task_workers_part(scratch: Path, files: int, rounds: int = 2) -> dict[str, float]:
     """Thumbnails a second through django-tasks-db: 1 and 2 ``db_worker`` processes on one
     PostgreSQL, each run on a site of its own (a cold cache), timed from the first task's
-    start to the last one's end (so workers' start-up is not counted); the best of
+    start to the last one's end (so start-up is not counted); the best of
     ``rounds`` alternating runs, as this shared machine's neighbours come and go."""
     rates: dict[str, float] = {}
     with ExitStack() as servers:
@@ -297,6 +297,7 @@ def _task_workers_rate(directory: Path, database: PostgreSQL, photos: Path, work
         site.manage("shell", "-c", WORKER_PRESETS)
         for index in range(workers):
             site.start_worker(f"worker-{index + 1}")
+        # All at once (one transaction), to workers that are all ready.
         site.manage("pregenerate_thumbnails", "--enqueue")
         queue = site.wait_for_queue(drained)
         jobs = sum(queue.values())

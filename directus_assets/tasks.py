@@ -17,6 +17,8 @@ try:
 except ImportError:  # Django 5.2
     from django_tasks import task  # type: ignore[no-redef]
 
+from django.db import transaction
+
 from . import pregenerate
 
 
@@ -39,8 +41,13 @@ def pregenerate_every_image(preset_keys: list[str]) -> int:
 def enqueue_pregeneration(
     preset_keys: Iterable[str] = (), file_ids: Iterable[str] = (), *, force: bool = False
 ) -> list[Any]:
-    """Enqueue a task for every (image, preset) pair; returns the task results."""
-    return [
-        pregenerate_thumbnails.enqueue(job.file_id, job.preset_key, force)
-        for job in pregenerate.jobs(list(preset_keys), list(file_ids))
-    ]
+    """Enqueue a task for every (image, preset) pair; returns the task results.
+
+    In one transaction: with a database backend, the jobs appear to workers all at once, or
+    none of them if enqueuing fails part way.
+    """
+    with transaction.atomic():
+        return [
+            pregenerate_thumbnails.enqueue(job.file_id, job.preset_key, force)
+            for job in pregenerate.jobs(list(preset_keys), list(file_ids))
+        ]
