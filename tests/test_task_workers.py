@@ -145,7 +145,7 @@ def test_a_worker_killed_mid_render_leaves_whole_thumbnails_once_the_jobs_are_en
 
         victim.send_signal(signal.SIGKILL)  # by its PID, mid-render: no chance to clean up
         victim.wait(timeout=30)
-        del site.workers["victim"]
+        del site.workers["victim"]  # dead on purpose: wait_for_queue fails on a dead worker
         _, alive = psutil.wait_procs(descendants, timeout=60)
         assert not alive, f"the killed worker left processes behind: {alive}"
         assert [row["ready"] for row in renditions(site) if row["name"] == torn["claim"]] == [
