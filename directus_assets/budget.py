@@ -40,6 +40,9 @@ ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {
 # libimagequant holds it as four floats a pixel, with its histogram and the remapped
 # indexes: up to 57 bytes a pixel measured (noise with alpha, quality 1).
 PALETTE_ENCODER_BYTES_PER_PIXEL = 72
+# Decoders that hold the image again while Pillow copies it out, in copies of Pillow's size:
+# libheif's YUV planes (16-bit samples in a 10- or 12-bit file) and its RGB(A) output.
+DECODER_COPIES = {"HEIF": 2}
 # The decoder's state, the encoded output, libvips' buffers and the render's Python objects.
 RENDER_OVERHEAD = 24 * MiB
 # Modes the renderer works in; any other is converted first (a second full-size copy).
@@ -218,6 +221,7 @@ def _canvases(
     """Each image the render makes: what it is, its size, and the pixels held meanwhile."""
     decoded = draft_size(header, spec)
     copies = 1 + (header.mode not in WORKING_MODES) + (header.oriented != header.size)
+    copies += DECODER_COPIES.get(header.format, 0)
     yield "The decoded image", decoded, copies * _pixels(decoded)  # converted, turned
     size = decoded[::-1] if header.orientation in TRANSPOSING_ORIENTATIONS else decoded
     for name, args in spec.transforms_before_fit:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from .sniff import SNIFF_BYTES, sniff_type
@@ -29,6 +30,10 @@ MAX_FILENAME_LENGTH = 255
 EXIF_ORIENTATION = 0x0112
 TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# HEIC/HEIF (phones' photos) through Pillow, for headers here and pixels in renders (which
+# import this module). pillow-heif applies the file's rotation and mirroring as it decodes,
+# reports the displayed size, and sets the EXIF orientation it carried out to 1.
+pillow_heif.register_heif_opener()
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from .ingest import EXIF_ORIENTATION, TRANSPOSING_ORIENTATIONS, header_exif
 from .operations import MIRRORS, orients_first
 from .spec import TransformSpec
 
-DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF"}
+DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF", "HEIF"}
 # A larger ICC profile is not copied into every thumbnail: the pixels are converted to sRGB.
 MAX_ICC_PROFILE_BYTES = 64 * 1024
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))

@@ -11,7 +11,12 @@ SNIFF_BYTES = 512
 
 # ISO media files name their kind by a brand: read here, as a header may be shorter than
 # filetype needs to tell AVIF and HEIC from video.
-_FTYP_BRANDS = {b"avif": "image/avif", b"avis": "image/avif", b"heic": "image/heic"}
+_FTYP_BRANDS = {
+    b"avif": "image/avif",
+    b"avis": "image/avif",
+    **dict.fromkeys((b"heic", b"heix", b"heim", b"heis"), "image/heic"),
+    **dict.fromkeys((b"mif1", b"msf1"), "image/heif"),  # HEIF's own brands: any codec
+}
 _MARKUP = (
     (re.compile(rb"<svg[\s>]", re.IGNORECASE), "image/svg+xml"),
     (
@@ -29,7 +34,7 @@ def sniff_type(head: bytes, filename: str = "") -> str:
     (filetype's), markup by its tags; ``filename`` only tells plain text formats apart
     (CSV, Markdown...), and never makes content an image, markup or a binary format."""
     if head[4:8] == b"ftyp":
-        return _FTYP_BRANDS.get(head[8:12], "video/mp4")
+        return _iso_media_type(head)
     found: str | None = filetype.guess_mime(head)
     if found:
         return found
@@ -39,6 +44,20 @@ def sniff_type(head: bytes, filename: str = "") -> str:
     if not _looks_like_text(head):
         return "application/octet-stream"
     return _text_type_from_name(filename)
+
+
+def _iso_media_type(head: bytes) -> str:
+    """An ISO media file's type by its major brand; a generic HEIF brand (``mif1``) by the
+    compatible brands after it, where AVIF files name themselves."""
+    found = _FTYP_BRANDS.get(head[8:12], "video/mp4")
+    if found == "image/heif":
+        box_end = min(int.from_bytes(head[:4], "big"), len(head))
+        compatible = {head[at : at + 4] for at in range(16, box_end - 3, 4)}
+        if compatible & {b"avif", b"avis"}:
+            return "image/avif"
+        if compatible & {b"heic", b"heix"}:
+            return "image/heic"
+    return found
 
 
 def _text_type_from_name(filename: str) -> str:

@@ -31,7 +31,12 @@ TRANSFORMABLE_TYPES = {
     "image/webp": "webp",
     "image/avif": "avif",
     "image/tiff": "tiff",
+    "image/heic": "heif",  # read with pillow-heif; phones' photos
+    "image/heif": "heif",
 }
+# Formats read but not written: a browser cannot show HEIC, so its thumbnails are JPEG
+# unless the request names a format.
+_WRITTEN_AS = {"heif": "jpeg"}
 
 
 def pillow_format(source_type: str) -> str:
@@ -40,7 +45,17 @@ def pillow_format(source_type: str) -> str:
 
 
 # GIF can be written (sharp writes it) though not yet transformed from.
-OUTPUT_TYPES = {name: mime for mime, name in TRANSFORMABLE_TYPES.items()} | {"gif": "image/gif"}
+OUTPUT_TYPES = {
+    name: mime for mime, name in TRANSFORMABLE_TYPES.items() if name not in _WRITTEN_AS
+} | {"gif": "image/gif"}
+
+
+def default_output(source_type: str) -> str:
+    """The format a thumbnail of a ``source_type`` file is written in when none is named."""
+    name = TRANSFORMABLE_TYPES[source_type]
+    return _WRITTEN_AS.get(name, name)
+
+
 DEFAULT_QUALITY = encoding.DEFAULT_QUALITY
 TRANSFORM_PARAMETERS = (
     "key",
@@ -123,14 +138,14 @@ class TransformSpec:
         """The spec with every default filled in, so equal outputs have equal specs.
 
         ``format=auto`` becomes AVIF or WebP when ``accept`` allows them, else JPEG for a
-        JPEG and PNG for anything else; quality gets the format's default; a focal point
+        JPEG or HEIC and PNG for anything else; quality gets the format's default; a focal point
         only matters for a cover crop with both sides given.
         """
-        output = self.format or TRANSFORMABLE_TYPES[source_type]
+        output = self.format or default_output(source_type)
         if output == "auto":
             # A client that names neither AVIF nor WebP may not decode them (or TIFF): as
-            # Directus, JPEG and PNG stay, everything else becomes PNG.
-            source = TRANSFORMABLE_TYPES[source_type]
+            # Directus, JPEG and PNG stay, everything else becomes PNG (HEIC: JPEG).
+            source = default_output(source_type)
             output = _negotiated_format(accept) or (source if source in ("jpeg", "png") else "png")
         crops = self.fit == "cover" and bool(self.width and self.height)
         sized = bool(self.width or self.height)

@@ -46,6 +46,8 @@ SOURCES = {
     "alpha.png": (lambda: encode(noisy((1600, 1200), "RGBA"), "PNG"), "image/png"),
     "palette.png": (lambda: encode(noisy((1500, 1000), "P"), "PNG"), "image/png"),
     "grey.webp": (lambda: encode(noisy((1200, 1200), "L"), "WEBP"), "image/webp"),
+    "photo.heic": (lambda: encode(noisy((2400, 1600), "RGB"), "HEIF", quality=90), "image/heic"),
+    "alpha.heic": (lambda: encode(noisy((1600, 1200), "RGBA"), "HEIF", quality=90), "image/heic"),
 }
 _made: dict[str, bytes] = {}
 

@@ -54,6 +54,21 @@ def test_other_binary_formats_come_from_their_signature(head, expected):
     assert sniff_type(head, "file.bin") == expected
 
 
+@pytest.mark.parametrize(
+    ("brands", "expected"),
+    [
+        (b"heix" + b"\x00" * 4 + b"mif1heix", "image/heic"),
+        (b"mif1" + b"\x00" * 4 + b"mif1heic", "image/heic"),
+        (b"mif1" + b"\x00" * 4 + b"mif1avif", "image/avif"),  # AVIF under HEIF's brand
+        (b"mif1" + b"\x00" * 4 + b"mif1hevc", "image/heif"),
+        (b"msf1" + b"\x00" * 4 + b"msf1", "image/heif"),
+    ],
+)
+def test_heif_files_by_their_brands(brands, expected):
+    box = (8 + len(brands)).to_bytes(4, "big") + b"ftyp" + brands
+    assert sniff_type(box + b"\x00\x00\x00\x08mdat", "photo.jpg") == expected
+
+
 def test_text_takes_a_harmless_text_type_from_its_name():
     assert sniff_type(b"a,b\n1,2\n", "table.csv") == "text/csv"
     assert sniff_type(b'{"a": 1}', "data.json") == "application/json"
