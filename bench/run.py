@@ -33,7 +33,7 @@ import psycopg  # noqa: E402
 
 from bench import bytes_bench, http_bench, memory_bench, render_bench  # noqa: E402
 from example_project.demo.samples import _encode, _scene, landscape_jpeg  # noqa: E402
-from tests.servers import PostgreSQL, SeaweedFS, stop  # noqa: E402
+from tests.servers import PostgreSQL, SeaweedFS, stop, temporary_postgres  # noqa: E402
 from tests.topology import Site, drained  # noqa: E402
 
 DIRECTUS_HIT_RPS = 85  # the issue's anchor: Directus 12.4 on this machine, sequential
@@ -135,12 +135,7 @@ def postgres_part(scratch: Path, seconds: int) -> dict[str, Any]:
     pool under uvicorn), the database a site under ASGI is advised to use."""
     directory = scratch / "postgres"
     results: dict[str, Any] = {}
-    with ExitStack() as servers:
-        # Not under the scratch folder: the postgres user must be able to reach it.
-        data_directory = Path(tempfile.mkdtemp(prefix="directus-assets-bench-pg-"))
-        servers.callback(shutil.rmtree, data_directory, ignore_errors=True)
-        database = PostgreSQL.start(data_directory)
-        servers.callback(stop, database.process)
+    with temporary_postgres("directus-assets-bench-pg-") as database:
         with psycopg.connect(
             host="127.0.0.1", port=database.port, user="postgres", autocommit=True
         ) as admin:
@@ -268,12 +263,7 @@ def task_workers_part(scratch: Path, files: int, rounds: int = 2) -> dict[str, f
     start to the last one's end (so start-up is not counted); the best of
     ``rounds`` alternating runs, as this shared machine's neighbours come and go."""
     rates: dict[str, float] = {}
-    with ExitStack() as servers:
-        # Not under the scratch folder: the postgres user must be able to reach it.
-        data_directory = Path(tempfile.mkdtemp(prefix="directus-assets-bench-pg-"))
-        servers.callback(shutil.rmtree, data_directory, ignore_errors=True)
-        database = PostgreSQL.start(data_directory)
-        servers.callback(stop, database.process)
+    with temporary_postgres("directus-assets-bench-pg-") as database:
         photos = write_photos(scratch / "task-workers-photos", files)
         for round_ in range(rounds):
             for workers in (1, 2):

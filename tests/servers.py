@@ -12,7 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -293,6 +294,21 @@ class DemoSite:
 def _serves(port: int) -> bool:
     with socket.create_connection((LOOPBACK, port), timeout=2):
         return True
+
+
+@contextmanager
+def temporary_postgres(prefix: str) -> Iterator[PostgreSQL]:
+    """PostgreSQL on a data folder of its own, stopped (by PID) and removed on exit."""
+    # Not under pytest's or the benchmark's folder: the postgres user must be able to reach it.
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        server = PostgreSQL.start(directory)
+        try:
+            yield server
+        finally:
+            stop(server.process)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def postgres_for_this_process() -> dict[str, object]:

@@ -5,7 +5,6 @@ django-tasks-db ``db_worker`` processes, each a process of its own."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import time
 import uuid
@@ -20,7 +19,7 @@ import pytest
 from directus_assets.render import render
 from directus_assets.spec import build_spec
 from tests.conftest import NO_DATABASE, s3_storage_settings
-from tests.servers import POSTGRES_BIN, PostgreSQL, SeaweedFS, http_request, stop
+from tests.servers import POSTGRES_BIN, PostgreSQL, SeaweedFS, http_request, temporary_postgres
 from tests.topology import Site, drained, write_photos
 
 pytestmark = [pytest.mark.slow, NO_DATABASE]  # the sites have databases of their own
@@ -41,14 +40,8 @@ CREATE_PRESETS = (
 def postgres() -> Iterator[PostgreSQL]:
     if not (POSTGRES_BIN / "postgres").exists():
         pytest.skip(f"PostgreSQL 15 is not installed (no {POSTGRES_BIN}/postgres)")
-    # Not under pytest's private temp folder: the postgres user must be able to reach it.
-    directory = Path(f"/tmp/directus-assets-topology-{uuid.uuid4().hex}")
-    server = PostgreSQL.start(directory)
-    try:
+    with temporary_postgres("directus-assets-topology-") as server:
         yield server
-    finally:
-        stop(server.process)
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def site_with_photos(directory: Path, postgres: PostgreSQL, s3: SeaweedFS, count: int) -> Site:
