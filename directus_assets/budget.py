@@ -68,8 +68,11 @@ MAX_STEP_WORK = 600_000_000
 # never converges). Photo-like work must fit; the time limit stops the rest.
 AVIF_SECONDS_PER_MEGAPIXEL = 4.0
 PALETTE_SECONDS_PER_MEGAPIXEL = 1.0
-# Steps that keep the size but hold a second and third copy (alpha split off and put back).
-_COPYING_STEPS = 3
+# A step holds its input twice (the image and the packed copy libvips reads) and its
+# result up to three times (libvips' output, Pillow's copy of it, an alpha split off and
+# put back), counted in Pillow's 4-byte pixels.
+_STEP_INPUT_COPIES = 2
+_STEP_OUTPUT_COPIES = 3
 
 
 class OverBudget(Exception):
@@ -226,7 +229,7 @@ def _canvases(
     size = decoded[::-1] if header.orientation in TRANSPOSING_ORIENTATIONS else decoded
     for name, args in spec.transforms_before_fit:
         after = step_size(name, args, size)
-        yield f'"{name}"', after, _pixels(size) + _COPYING_STEPS * _pixels(after)
+        yield f'"{name}"', after, _step_held(size, after)
         size = after
     fit = plan(spec, size, None if spec.transforms_before_fit else header.oriented)
     if fit is not None:
@@ -240,9 +243,13 @@ def _canvases(
         if checks_work:
             _check_step_work(name, args, size)
         after = step_size(name, args, size)
-        yield f'"{name}"', after, _pixels(size) + _COPYING_STEPS * _pixels(after)
+        yield f'"{name}"', after, _step_held(size, after)
         size = after
     yield "The output", size, _pixels(size)  # what the encoder reads (its own: above)
+
+
+def _step_held(size: Size, after: Size) -> int:
+    return _STEP_INPUT_COPIES * _pixels(size) + _STEP_OUTPUT_COPIES * _pixels(after)
 
 
 def step_size(name: str, args: tuple[Any, ...], size: Size) -> Size:
