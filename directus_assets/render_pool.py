@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from pebble import ProcessExpired, concurrent
 
+from .budget import Limits
 from .conf import app_settings
 from .errors import RenderTimedOut, ServiceUnavailable
 
@@ -35,6 +36,16 @@ RENDER_NICENESS = 10
 _CONTEXT = multiprocessing.get_context("forkserver")
 _PRELOAD = ["directus_assets.render_server"]
 _CONTEXT.set_forkserver_preload(_PRELOAD)
+
+
+def limits() -> Limits:
+    """What one render may cost, from the settings."""
+    return Limits(
+        app_settings.MAX_DIMENSION,
+        app_settings.MAX_PIXELS,
+        app_settings.MAX_RENDER_MEMORY,
+        app_settings.RENDER_TIME_LIMIT,
+    )
 
 
 class RenderCrashed(Exception):

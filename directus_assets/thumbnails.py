@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 
 from . import cache
-from .budget import Header, Limits, OverBudget, check
-from .conf import app_settings
+from .budget import Header, OverBudget, check
 from .errors import AssetError, Forbidden, UnprocessableImage
 from .models import File
 from .models import Rendition as RenditionRow
 from .render import RenderError, Rendition, TransformFailed, render
-from .render_pool import RenderCrashed, pool
+from .render_pool import RenderCrashed, limits, pool
 from .spec import TRANSFORMABLE_TYPES, IllegalTransformation, TransformSpec, pillow_format
 
 logger = logging.getLogger(__name__)
@@ -43,16 +42,6 @@ def make(
     """The ready rendition of a resolved spec whose budget was checked (:func:`check_budget`),
     rendered if nobody has it."""
     return cache.fetch_or_render(file, spec, lambda: render_file(file, spec), origin, force=force)
-
-
-def limits() -> Limits:
-    """What one render may cost, from the settings."""
-    return Limits(
-        app_settings.MAX_DIMENSION,
-        app_settings.MAX_PIXELS,
-        app_settings.MAX_RENDER_MEMORY,
-        app_settings.RENDER_TIME_LIMIT,
-    )
 
 
 def check_budget(file: File, spec: TransformSpec) -> None:

@@ -52,7 +52,7 @@ def run_as(monkeypatch, job, gate):
     """Renders run ``job`` (in real render processes), talking to the test through ``gate``."""
 
     def dispatch(source, spec):
-        return render_pool.pool.run(job, str(gate), source, spec, thumbnails.limits())
+        return render_pool.pool.run(job, str(gate), source, spec, render_pool.limits())
 
     monkeypatch.setattr(thumbnails, "run_render", dispatch)
 
