@@ -34,6 +34,8 @@ STORED_FILE_FIELDS = (
     "storage",
     "filename_disk",
     "checksum",
+    "blurhash",
+    "dominant_color",
     "uploaded_by",
     "uploaded_on",
     "modified_on",

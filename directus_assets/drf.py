@@ -5,9 +5,11 @@ imports it. ``cover = AssetField(presets=["card", "avatar"])`` serializes a File
 
     {"id": "...", "url": "https://site/assets/<id>?v=...", "type": "image/jpeg",
      "width": 1800, "height": 1200, "filename": "beach.jpg",
+     "blurhash": "LKO2?U%2Tw=w]~RBVZRi};RPxuwH", "dominant_color": "#c4a484",
      "presets": {"card": "https://site/assets/<id>?key=card&v=...", ...}}
 
-and accepts a file id when written. URLs are absolute when the serializer has the request
+(``blurhash`` and ``dominant_color``, the file's placeholder, are ``null`` when it has
+none), and accepts a file id when written. URLs are absolute when the serializer has the request
 in its context (as DRF's generic views give it), else site-relative.
 :func:`authenticate_token` checks Directus clients' tokens with DRF's authentication classes
 (the ``AUTHENTICATE_TOKEN`` setting).
@@ -59,6 +61,8 @@ class AssetField(serializers.Field):  # type: ignore[type-arg]
             "width": file.width,
             "height": file.height,
             "filename": file.filename_download,
+            "blurhash": file.blurhash or None,
+            "dominant_color": file.dominant_color or None,
             "presets": {key: self._absolute(asset_url(file, key=key)) for key in self.presets},
         }
 

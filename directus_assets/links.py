@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from . import placeholders
 from .budget import planned_size
 from .errors import AssetError
 from .geometry import Size
@@ -41,7 +42,11 @@ from .versions import content_version
 FileLike = File | uuid.UUID | str
 _PYTHON_NAMES = {field: name for name, field in FIELD_NAMES.items()}
 # Keywords of asset_img/asset_picture that are not transformation parameters.
-_MARKUP_OPTIONS = ("alt", "srcset", "sizes", "loading", "formats")
+_MARKUP_OPTIONS = ("alt", "srcset", "sizes", "loading", "formats", "placeholder")
+PLACEHOLDERS = ("blur", "color")
+# Takes the placeholder away once the image has loaded, so none shows through transparency.
+# A Content-Security-Policy allows it with 'unsafe-hashes' and its hash (README, Security).
+PLACEHOLDER_HANDLER = "this.style.removeProperty('background')"
 _QUERY_NAMES = {*TRANSFORM_PARAMETERS, "download"}
 
 
@@ -145,8 +150,10 @@ def asset_img(file: FileLike, **options: Any) -> SafeString:
     """An ``<img>`` with ``src``, ``width``/``height`` (no layout shift) and lazy loading.
 
     Transformation parameters as for :func:`asset_url`; ``alt``; ``srcset`` as
-    ``"1x,2x"`` or ``"320,640,960"`` (then give ``sizes``); ``loading`` (``"lazy"``); any
-    other keyword becomes an attribute (``class``, ``id``, ``style``, ...).
+    ``"1x,2x"`` or ``"320,640,960"`` (then give ``sizes``); ``loading`` (``"lazy"``);
+    ``placeholder``: ``"blur"`` (the file's BlurHash) or ``"color"`` (its dominant colour)
+    painted behind the image until it loads; any other keyword becomes an attribute
+    (``class``, ``id``, ``style``, ...).
     """
     params, markup, attributes = _split_options(options)
     return _img(asset(file, **params), markup, attributes)
@@ -172,6 +179,7 @@ def asset_picture(file: FileLike, **options: Any) -> SafeString:
 
 def _img(base: Asset, markup: Mapping[str, Any], attributes: Mapping[str, Any]) -> SafeString:
     size = base.size
+    attributes = _with_placeholder(base.file, markup.get("placeholder"), attributes)
     described = {
         "src": base.url,
         "srcset": _srcset_for(base, markup.get("srcset")),
@@ -187,6 +195,38 @@ def _img(base: Asset, markup: Mapping[str, Any], attributes: Mapping[str, Any]) 
         "<img{}>",
         format_html_join("", "{}", ((_attribute(k, v),) for k, v in described.items())),
     )
+
+
+def _with_placeholder(
+    file: File, kind: str | None, attributes: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """``attributes`` with the file's placeholder as an inline background (before the
+    caller's own ``style``) that the image's ``onload`` takes away."""
+    if kind is None:
+        return attributes
+    if kind not in PLACEHOLDERS:
+        raise ValueError(f'placeholder is "blur" or "color", not {kind!r}.')
+    background = _placeholder_background(file, kind)
+    if not background:
+        return attributes  # not an image, or none could be made: nothing to paint
+    style = f"background:{background}"
+    handler = PLACEHOLDER_HANDLER
+    if attributes.get("style"):
+        style = f"{style};{attributes['style']}"
+    if attributes.get("onload"):
+        handler = f"{handler};{attributes['onload']}"
+    return {**attributes, "style": style, "onload": handler}
+
+
+def _placeholder_background(file: File, kind: str) -> str:
+    color = file.dominant_color
+    if kind == "color" or not (file.blurhash and file.width and file.height):
+        return color
+    try:
+        painted = placeholders.painted(file.blurhash, file.width, file.height)
+    except ValueError:  # a hash that is not BlurHash's: the colour alone
+        return color
+    return f"{color} url({painted}) center/cover no-repeat".strip()
 
 
 def _attribute(name: str, value: Any) -> SafeString:

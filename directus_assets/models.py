@@ -16,6 +16,7 @@ from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 
+from . import placeholders
 from .conf import app_settings
 from .ingest import Inspection, Source, inspect, open_source
 from .signals import content_stored
@@ -80,6 +81,9 @@ class File(models.Model):
     )
     metadata = models.JSONField(default=dict, blank=True, editable=False)
     checksum = models.CharField(max_length=64, editable=False, db_index=True)
+    # What a page paints before the image arrives (directus_assets.placeholders).
+    blurhash = models.CharField(max_length=100, blank=True, editable=False)
+    dominant_color = models.CharField(max_length=7, blank=True, editable=False)
 
     objects = FileManager()
 
@@ -132,10 +136,13 @@ class File(models.Model):
         unnamed = self.filename_download or "file"
         with open_source(source, filename, unnamed) as (fileobj, download_name):
             inspection = inspect(fileobj, download_name)
+            placeholder = placeholders.of_image(
+                fileobj, inspection.type, inspection.width, inspection.height
+            )
             stored_name = storage.save(self._disk_name(inspection), fileobj)
         try:
             with transaction.atomic():
-                self._apply(inspection, stored_name, download_name)
+                self._apply(inspection, placeholder, stored_name, download_name)
                 self.save()
                 content_stored.send(sender=File, instance=self)
         except BaseException:
@@ -149,7 +156,13 @@ class File(models.Model):
         name = f"{self.id}-{inspection.checksum[:12]}{inspection.extension}"
         return f"{app_settings.ORIGINALS_PATH.strip('/')}/{name}"
 
-    def _apply(self, inspection: Inspection, stored_name: str, download_name: str) -> None:
+    def _apply(
+        self,
+        inspection: Inspection,
+        placeholder: placeholders.Placeholder,
+        stored_name: str,
+        download_name: str,
+    ) -> None:
         self.filename_disk = stored_name
         self.filename_download = download_name
         self.type = inspection.type
@@ -158,6 +171,8 @@ class File(models.Model):
         self.width = inspection.width
         self.height = inspection.height
         self.metadata = inspection.metadata
+        self.blurhash = placeholder.blurhash
+        self.dominant_color = placeholder.color
 
 
 class Fit(models.TextChoices):

@@ -107,6 +107,42 @@ def test_every_image_on_the_home_page_loads_at_its_promised_size(page):
     assert "format=avif" in current
 
 
+BACKGROUND = "image => getComputedStyle(image).backgroundImage"
+
+
+def test_a_placeholder_shows_until_its_thumbnail_arrives_and_is_gone_after(page):
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # every image waits until the test lets it go
+        held.append(route)
+
+    page.route("**/assets/**", hold)
+    page.goto("/", wait_until="domcontentloaded")
+    blurred = page.locator("#template-tags figure > img").first
+    coloured = page.locator("#template-tags picture img").first
+    blurred.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.readyState !== 'loading'")
+    assert blurred.evaluate("image => !image.complete || image.naturalWidth === 0")
+    assert blurred.evaluate(BACKGROUND).startswith('url("data:image/png;base64,')
+    colour = coloured.evaluate("image => getComputedStyle(image).backgroundColor")
+    assert colour.startswith("rgb(") and colour != "rgba(0, 0, 0, 0)"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "placeholders-before-the-images.png", full_page=True)
+    for route in held:
+        route.continue_()
+    page.unroute("**/assets/**")
+    for image in (blurred, coloured):
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0 && !image.style.background",
+            arg=image.element_handle(),
+        )
+        assert image.evaluate(BACKGROUND) == "none"
+        assert image.evaluate("image => getComputedStyle(image).backgroundColor") == (
+            "rgba(0, 0, 0, 0)"
+        )
+
+
 def test_logging_in_and_uploading_a_file_shows_its_thumbnail(page, tmp_path):
     log_in(page)
     upload = tmp_path / "upload.jpg"

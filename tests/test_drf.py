@@ -6,14 +6,16 @@ import sys
 import textwrap
 from pathlib import Path
 
+import blurhash
 import pytest
+from PIL import Image
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from directus_assets.drf import AssetField
 from directus_assets.links import asset_url
 from example_project.demo.models import Article
-from tests.images import bands, decode, encode
+from tests.images import bands, decode, encode, near
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,18 @@ def test_without_a_request_urls_are_relative_and_no_file_is_null(photo):
         .startswith(f"/assets/{photo.pk}?v=")
     )
     assert ArticleSerializer(Article(title="t")).data["cover"] is None
+
+
+def test_the_placeholder_is_in_the_output_and_null_when_there_is_none(make_file):
+    red = make_file(encode(Image.new("RGB", (40, 30), (200, 20, 20)), "PNG"))
+    data = ArticleSerializer(Article(title="t", cover=red)).data["cover"]
+    assert data["dominant_color"] == red.dominant_color and near(
+        tuple(int(data["dominant_color"][i : i + 2], 16) for i in (1, 3, 5)), (200, 20, 20), 8
+    )
+    assert data["blurhash"] == red.blurhash and blurhash.components(data["blurhash"]) == (4, 3)
+    text = make_file(b"plain\n", filename="notes.txt")
+    data = ArticleSerializer(Article(title="t", cover=text)).data["cover"]
+    assert (data["blurhash"], data["dominant_color"]) == (None, None)
 
 
 def test_writing_takes_a_file_id(photo):

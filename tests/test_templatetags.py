@@ -37,6 +37,9 @@ def test_asset_img_and_picture(photo):
     assert render('{% asset_img f width=80 alt="Hi" class="c" %}', f=photo) == asset_img(
         photo, width=80, alt="Hi", class_="c"
     )
+    tag = '{% asset_img f width=80 placeholder="blur" %}'
+    assert render(tag, f=photo) == asset_img(photo, width=80, placeholder="blur")
+    assert "url(data:image/png;base64," in render(tag, f=photo)
     assert render('{% asset_picture f width=80 formats="webp" %}', f=photo) == asset_picture(
         photo, width=80, formats="webp"
     )
@@ -54,6 +57,7 @@ def test_an_unset_or_unknown_file_renders_nothing(value):
         "{% asset_url f width=0 %}",
         '{% asset_picture f width=80 formats="bmp" %}',
         '{% asset_srcset f key="card" %}',
+        '{% asset_img f placeholder="shimmer" %}',
     ],
 )
 def test_what_the_endpoint_would_refuse_renders_nothing_and_warns(photo, tag, caplog, settings):
