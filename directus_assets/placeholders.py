@@ -1,6 +1,6 @@
 """What a page shows where an image has not arrived yet: a BlurHash and the dominant colour.
 
-Made once, when a file's content is stored, from a 32-pixel render of it (the thumbnail's
+Made once, when a file's content is stored, from a 16-pixel render of it (the thumbnail's
 render: the same budget, checked before anything is read, and a render process of its own);
 kept on the ``File`` row, so a page can paint them inline with no request of their own
 (:func:`painted`). A file that is not an image, or cannot be rendered, has none.
@@ -18,17 +18,16 @@ from typing import IO
 import blurhash  # type: ignore[import-untyped]  # no types published
 from PIL import Image
 
-from .budget import Header, Limits, check
+from .budget import Header, check
 from .render import render
 from .render_pool import limits, pool
-from .spec import TRANSFORMABLE_TYPES, TransformSpec, build_spec, pillow_format
+from .spec import TRANSFORMABLE_TYPES, build_spec, pillow_format
 
 logger = logging.getLogger(__name__)
 
 # The longer side of the image a placeholder is made from, and of the one it paints: a
-# BlurHash holds a dozen colours, so more pixels add nothing but bytes to the page.
-SIDE = 32
-PAINTED_SIDE = 16
+# BlurHash holds a dozen colours, so more pixels add nothing but time and bytes.
+SIDE = 16
 # BlurHash's components along the longer and the shorter side (its authors' suggestion).
 COMPONENTS = (4, 3)
 # Transparent pixels have no colour of their own: a placeholder shows the image on white.
@@ -62,16 +61,11 @@ def of_image(
         start = fileobj.tell()
         source = fileobj.read()
         fileobj.seek(start)
-        return pool.run(_rendered_and_summarized, source, spec, limits())
+        small = pool.run(render, source, spec, limits())
+        return summarize(Image.open(io.BytesIO(small.data)))
     except Exception as error:
         logger.warning("No placeholder for a %s image: %s", content_type, error)
         return NONE
-
-
-def _rendered_and_summarized(source: bytes, spec: TransformSpec, limits: Limits) -> Placeholder:
-    """In the render process: the pixel work stays out of the server's process."""
-    small = render(source, spec, limits)
-    return summarize(Image.open(io.BytesIO(small.data)))
 
 
 def summarize(image: Image.Image) -> Placeholder:
@@ -111,7 +105,7 @@ def _dominant_color(rgba: Image.Image) -> str:
 def painted(hash_: str, width: int, height: int) -> str:
     """A ``data:`` URL of the PNG ``hash_`` paints at the aspect ratio of ``width`` x
     ``height`` (cached: a page shows the same files again and again)."""
-    scale = PAINTED_SIDE / max(width, height)
+    scale = SIDE / max(width, height)
     size = max(1, round(width * scale)), max(1, round(height * scale))
     rows = blurhash.decode(hash_, *size)
     image = Image.new("RGB", size)

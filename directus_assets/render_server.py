@@ -1,5 +1,4 @@
-"""What the render fork server loads: the renderer (and the placeholders made with it) and
-the pool's entry point, then freezes
+"""What the render fork server loads: the renderer and the pool's entry point, then freezes
 them. A render process is a fork of the server; without the freeze, its first full garbage
 collection walked every object the server had loaded (Django, Pillow), writing to each one's
 header, so the kernel copied the server's whole heap into each render, page by page: about
@@ -8,6 +7,6 @@ header, so the kernel copied the server's whole heap into each render, page by p
 
 import gc
 
-from . import placeholders, render, render_pool  # noqa: F401
+from . import render, render_pool  # noqa: F401
 
 gc.freeze()
