@@ -12,6 +12,7 @@ from django.core import checks
 from django.core.files.storage import InvalidStorageError, Storage, storages
 from django.utils.module_loading import import_string
 
+from . import encoding
 from .conf import DEFAULTS, app_settings
 
 
@@ -233,6 +234,19 @@ def _callable_path(shape: str) -> Callable[[Any], str | None]:
     return check
 
 
+def _encoder_option(output: str, name: str) -> Callable[[Any], str | None]:
+    rule = encoding.OPTIONS[output][name]
+
+    def check(value: Any) -> str | None:
+        try:
+            rule(name, value)
+        except ValueError as error:
+            return f"{error}."
+        return None
+
+    return check
+
+
 def _optional(check: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
     return lambda value: None if value is None else check(value)
 
@@ -256,6 +270,8 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "MAX_ADHOC_RENDITIONS_PER_FILE": _non_negative_int,
     "CACHE": _alias_in("CACHES", "cache"),
     "MAX_OPERATIONS": _positive_int,
+    "AVIF_EFFORT": _encoder_option("avif", "effort"),
+    "WEBP_EFFORT": _encoder_option("webp", "effort"),
     "THUMBNAIL_STORAGE": _optional(_storage_alias),
     "THUMBNAILS_PATH": _text,
     "RENDER_WAIT_TIMEOUT": _positive_number,

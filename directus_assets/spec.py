@@ -156,6 +156,7 @@ class TransformSpec:
             fit=self.fit if sized else "cover",
             without_enlargement=self.without_enlargement and sized,
             focal_point=(self.focal_point or file_focal_point) if crops else None,
+            encoder_options=_with_default_effort(self.encoder_options, output),
         )
 
     def cache_key(self) -> str:
@@ -163,11 +164,30 @@ class TransformSpec:
         return _digest(self)
 
 
+# The settings that choose the encoder's effort for a format (sharp's default: 4 for both).
+_EFFORT_SETTINGS = {"avif": "AVIF_EFFORT", "webp": "WEBP_EFFORT"}
+
+
 @lru_cache(maxsize=4096)
 def _digest(spec: TransformSpec) -> str:
     # Every cache hit needs it, and a site asks for the same few specs over and over.
     canonical = json.dumps(asdict(spec), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _with_default_effort(
+    given: tuple[tuple[str, encoding.Options], ...], output: str
+) -> tuple[tuple[str, encoding.Options], ...]:
+    """The encoder options with the site's AVIF_EFFORT or WEBP_EFFORT unless ``transforms``
+    named an effort: part of the spec, so a changed setting makes new thumbnails."""
+    setting = _EFFORT_SETTINGS.get(output)
+    options = dict(given)
+    chosen = dict(options.get(output, ()))
+    if setting is None or "effort" in chosen:
+        return given
+    chosen["effort"] = getattr(app_settings, setting)
+    options[output] = tuple(sorted(chosen.items()))
+    return tuple(sorted(options.items()))
 
 
 def _negotiated_format(accept: str) -> str | None:

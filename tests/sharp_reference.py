@@ -74,6 +74,15 @@ def job(
     }
 
 
+def as_resolved(transforms: list[list[Any]], spec: Any) -> list[list[Any]]:
+    """``transforms`` with the output method's options as our resolved ``spec`` has them
+    (AVIF_EFFORT and WEBP_EFFORT fill in an effort): the same encoder work on both sides."""
+    options = spec.options_for(spec.format)
+    if not options:
+        return transforms
+    return [*(step for step in transforms if step[0] != spec.format), [spec.format, dict(options)]]
+
+
 def run(jobs: list[dict[str, Any]]) -> list[SharpOutput | SharpFailed]:
     """Each job's output, or the error sharp gave for it."""
     install()

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from directus_assets.budget import Header, Limits, OverBudget, check
+from directus_assets.conf import app_settings
 from directus_assets.encoding import saver_arguments
 from directus_assets.render import render
-from directus_assets.spec import InvalidQuery, build_spec
+from directus_assets.spec import InvalidQuery, TransformSpec, build_spec
 from example_project.demo.samples import (
     landscape_jpeg,
     portrait_with_exif_rotation,
@@ -59,10 +60,13 @@ def _output_id(output: tuple[str, int | None, list[list[Any]]]) -> str:
     return f"{name}-q{quality}-{json.dumps(transforms, separators=(',', ':'))[:40]}"
 
 
-def _ours(source: str, resize: dict[str, Any], fmt: str, quality, transforms) -> bytes:
-    data, mime = SOURCES[source]
+def _spec(source: str, resize: dict[str, Any], fmt: str, quality, transforms) -> TransformSpec:
     values = {**resize, "format": fmt, "quality": quality, "transforms": json.dumps(transforms)}
-    return render(data, build_spec(values).resolved(mime, "", None)).data
+    return build_spec(values).resolved(SOURCES[source][1], "", None)
+
+
+def _ours(source: str, resize: dict[str, Any], fmt: str, quality, transforms) -> bytes:
+    return render(SOURCES[source][0], _spec(source, resize, fmt, quality, transforms)).data
 
 
 def _lossless(source: str, resize: dict[str, Any]) -> bytes:
@@ -80,7 +84,9 @@ def reference() -> dict[tuple[str, int, str], Any]:
             for output in OUTPUTS:
                 name, quality, transforms = output
                 keys.append((source, index, _output_id(output)))
-                jobs.append(sharp_reference.job(data, transforms, resize, name, quality))
+                ours = _spec(source, resize, name, quality, transforms)
+                theirs = sharp_reference.as_resolved(transforms, ours)
+                jobs.append(sharp_reference.job(data, theirs, resize, name, quality))
     return dict(zip(keys, sharp_reference.run(jobs), strict=True))
 
 
@@ -165,8 +171,8 @@ def test_options_sharp_refuses_are_400(transforms):
 @pytest.mark.parametrize(
     ("fmt", "quality", "side", "refused"),
     [
-        ("avif", None, 1000, False),
-        ("avif", None, 2000, True),  # 4 MP: about 16 s of libaom at sharp's effort
+        ("avif", None, 2000, False),  # 4 MP at AVIF_EFFORT 0: about 3 s of libaom
+        ("avif", None, 3000, True),  # 9 MP: about 7 s
         ("png", 80, 2000, False),
         ("png", 80, 3000, True),  # a palette of 9 MP
         ("png", None, 3000, False),  # a full-colour PNG takes no search
@@ -183,3 +189,17 @@ def test_encoders_that_cannot_finish_in_time_are_refused(fmt, quality, side, ref
             check(header, spec, limits)
     else:
         check(header, spec, limits)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "setting", "other"), [("avif", "AVIF_EFFORT", 4), ("webp", "WEBP_EFFORT", 6)]
+)
+def test_the_effort_settings_reach_the_encoder(settings, fmt, setting, other):
+    def encoded(transforms):
+        return _ours("photo", RESIZES[1], fmt, None, transforms)
+
+    default = getattr(app_settings, setting)
+    assert encoded([]) == encoded([[fmt, {"effort": default}]])
+    assert encoded([]) != encoded([[fmt, {"effort": other}]])
+    settings.DIRECTUS_ASSETS = {setting: other}
+    assert encoded([]) == encoded([[fmt, {"effort": other}]])

@@ -77,6 +77,24 @@ def test_resolving_fills_defaults_and_negotiates_auto():
     assert query_focus.resolved("image/jpeg", "", (3, 4)).focal_point == (1, 2)
 
 
+def test_the_effort_settings_fill_avif_and_webp_unless_transforms_names_one(settings):
+    settings.DIRECTUS_ASSETS = {"AVIF_EFFORT": 2, "WEBP_EFFORT": 5}
+    avif = parse("width=10&format=avif").resolved("image/png", "", None)
+    assert avif.options_for("avif") == (("effort", 2),)
+    webp = parse("width=10&format=auto").resolved("image/png", "image/webp", None)
+    assert webp.options_for("webp") == (("effort", 5),)
+    assert parse("width=10&format=jpeg").resolved("image/png", "", None).encoder_options == ()
+    named = parse('transforms=[["avif",{"effort":7,"bitdepth":10}]]')
+    assert named.resolved("image/png", "", None).options_for("avif") == (
+        ("bitdepth", 10),
+        ("effort", 7),
+    )
+    settings.DIRECTUS_ASSETS = {"AVIF_EFFORT": 3}
+    again = parse("width=10&format=avif").resolved("image/png", "", None)
+    assert again.options_for("avif") == (("effort", 3),)
+    assert again.cache_key() != avif.cache_key()  # a changed setting makes new thumbnails
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
