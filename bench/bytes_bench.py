@@ -1,6 +1,7 @@
 """Output bytes per format: ours against sharp (Directus's renderer) and pyvips, each making
-the same thumbnail from the same source at the same quality, with each output's PSNR against
-its own lossless render (bytes are only comparable at equal quality)."""
+the same thumbnail from the same source at the same quality (sharp at our encoder effort:
+formats_bench compares our defaults with libvips'), with each output's PSNR against its own
+lossless render (bytes are only comparable at equal quality)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pyvips
 from PIL import Image
 
 from directus_assets.render import render
-from directus_assets.spec import build_spec
+from directus_assets.spec import TransformSpec, build_spec
 from tests import sharp_reference
 
 RESIZES = {
@@ -39,8 +40,9 @@ def run(sources: dict[str, tuple[bytes, str]]) -> list[dict[str, Any]]:
     ]
     jobs = []
     for source, resize, fmt, quality in cases:
-        data = sources[source][0]
-        jobs.append(sharp_reference.job(data, resize=RESIZES[resize], format=fmt, quality=quality))
+        data, mime = sources[source]
+        transforms = sharp_reference.as_resolved([], _spec(mime, RESIZES[resize], fmt, quality))
+        jobs.append(sharp_reference.job(data, transforms, RESIZES[resize], fmt, quality))
         jobs.append(sharp_reference.job(data, resize=RESIZES[resize], format="png"))
     answers = sharp_reference.run(jobs)
     rows = []
@@ -67,9 +69,12 @@ def run(sources: dict[str, tuple[bytes, str]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _spec(mime: str, resize: dict[str, Any], fmt: str, quality: int | None) -> TransformSpec:
+    return build_spec({**resize, "format": fmt, "quality": quality}).resolved(mime, "", None)
+
+
 def _ours(data: bytes, mime: str, resize: dict[str, Any], fmt: str, quality: int | None) -> bytes:
-    spec = build_spec({**resize, "format": fmt, "quality": quality}).resolved(mime, "", None)
-    return render(data, spec).data
+    return render(data, _spec(mime, resize, fmt, quality)).data
 
 
 def _vips(

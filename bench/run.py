@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ django.setup()
 
 import psycopg  # noqa: E402
 
-from bench import bytes_bench, http_bench, memory_bench, render_bench  # noqa: E402
+from bench import bytes_bench, formats_bench, http_bench, memory_bench, render_bench  # noqa: E402
 from example_project.demo.samples import _encode, _scene, landscape_jpeg  # noqa: E402
 from tests.servers import PostgreSQL, SeaweedFS, stop, temporary_postgres  # noqa: E402
 from tests.topology import Site, drained  # noqa: E402
@@ -75,6 +75,7 @@ def render_part(scratch: Path, repeat: int) -> dict[str, Any]:
         "rows": rows,
         "memory": memory,
         "bytes": output_bytes,
+        "formats": formats_bench.run(formats_bench.photos(), repeat),
         "source_bytes": {k: len(v) for k, v in sources.items()},
     }
 
@@ -325,6 +326,7 @@ def targets(
     check("output bytes / sharp, largest of every format", largest, "<= 1.05", largest <= 1.05)
     poorest = min(r["psnr"]["ours"] - r["psnr"]["sharp"] for r in render["bytes"])
     check("PSNR - sharp's (dB), poorest of every format", poorest, ">= 0", poorest >= 0)
+    _format_targets(render["formats"], check)
     memory = render["memory"]["ours_kib"] / render["memory"]["full_decode_kib"]
     check("peak memory 6000x4000 / full decode", memory, "< 0.25", memory < 0.25)
     for clients in (1, 8):
@@ -384,6 +386,19 @@ def targets(
     return checks
 
 
+def _format_targets(rows: list[dict[str, Any]], check: Callable[..., None]) -> None:
+    """AVIF against WebP, both ours at our defaults, on every photo: the worst of each."""
+    measured = {(row["source"], row["format"]): row for row in rows}
+    pairs = [(measured[s, "webp"], measured[s, "avif"]) for s in {row["source"] for row in rows}]
+    count = len(pairs)
+    slowest = max(a["seconds"]["ours"] / w["seconds"]["ours"] for w, a in pairs)
+    check(f"AVIF / WebP render time, slowest of {count} photos", slowest, "<= 2", slowest <= 2)
+    largest = max(a["bytes"]["ours"] / w["bytes"]["ours"] for w, a in pairs)
+    check(f"AVIF / WebP bytes, largest of {count} photos", largest, "<= 1", largest <= 1)
+    matched = max(a["at_webp_ssim"]["bytes"] / w["bytes"]["ours"] for w, a in pairs)
+    check(f"AVIF at WebP's SSIM / WebP bytes, largest of {count}", matched, "<= 1", matched <= 1)
+
+
 def table(results: dict[str, Any]) -> str:
     lines = ["| target | value | goal | |", "| --- | --- | --- | --- |"]
     for item in results["targets"]:
@@ -412,6 +427,25 @@ def table(results: dict[str, Any]) -> str:
         cells = [f"{row['bytes'][e]} ({row['psnr'][e]})" for e in ("ours", "sharp", "pyvips")]
         label = f"{row['source']}, {row['operation']}, {row['format']}"
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| AVIF and WebP, 400 px | ms (x pyvips) | bytes (x pyvips) | SSIM (pyvips) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in results["render"]["formats"]:
+        seconds, size, ssim = row["seconds"], row["bytes"], row["ssim"]
+        lines.append(
+            f"| {row['source']}, {row['format']} "
+            f"| {seconds['ours'] * 1000:.0f} ({seconds['ours'] / seconds['pyvips']:.2f}x) "
+            f"| {size['ours']} ({size['ours'] / size['pyvips']:.2f}x) "
+            f"| {ssim['ours']} ({ssim['pyvips']}) |"
+        )
+        if "at_webp_ssim" in row:
+            matched = row["at_webp_ssim"]
+            lines.append(
+                f"| {row['source']}, avif q{matched['quality']} (WebP's SSIM) "
+                f"| {matched['seconds'] * 1000:.0f} | {matched['bytes']} | |"
+            )
     http = results["http"]
     lines += [
         "",
