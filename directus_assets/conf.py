@@ -49,7 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_RENDER_MEMORY": 256 * 1024 * 1024,
     # How hard the AVIF and WebP encoders work on a thumbnail whose ``transforms`` names no
     # ``effort`` (sharp's option: AVIF 0-9, WebP 0-6; Directus uses sharp's 4 for both).
-    # Measured (README, Performance): libaom at 4 takes 20-30x WebP's time for a 400-pixel
+    # Measured (README, Performance): libaom at 4 takes 13-25x WebP's time for a 400-pixel
     # thumbnail, at 0 about WebP's, with fewer bytes at the default qualities.
     "AVIF_EFFORT": 0,
     "WEBP_EFFORT": 4,
