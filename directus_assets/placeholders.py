@@ -64,7 +64,7 @@ def of_image(
         small = pool.run(render, source, spec, limits())
         return summarize(Image.open(io.BytesIO(small.data)))
     except Exception as error:
-        logger.warning("No placeholder for a %s image: %s", content_type, error)
+        logger.warning("No placeholder for this %s file: %s", content_type, error)
         return NONE
 
 

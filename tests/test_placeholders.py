@@ -104,7 +104,7 @@ def test_over_the_budget_none_is_made_and_the_reason_is_logged(make_file, settin
     with caplog.at_level("WARNING", logger="directus_assets.placeholders"):
         file = make_file(encode(bands((300, 200)), "PNG"))
     assert (file.blurhash, file.dominant_color) == ("", "")
-    assert "No placeholder for a image/png image" in caplog.text and "MAX_PIXELS" in caplog.text
+    assert "No placeholder for this image/png file" in caplog.text and "MAX_PIXELS" in caplog.text
     assert file.width == 300  # the upload itself is whole
 
 
