@@ -196,7 +196,10 @@ def test_readme_gives_the_handlers_csp_hash():
     assert f"'sha256-{base64.b64encode(digest).decode()}'" in README.read_text()
 
 
-def test_the_painted_png_is_small(make_file):
+def test_the_painted_png_is_small_and_the_same_cold_and_warm(make_file):
     photo = make_file(encode(red_left_blue_right((1800, 1200)), "JPEG"), filename="p.jpg")
-    url = placeholders.painted(photo.blurhash, photo.width, photo.height)
-    assert len(url) < 600
+    placeholders.painted.cache_clear()
+    cold = placeholders.painted(photo.blurhash, photo.width, photo.height)
+    warm = placeholders.painted(photo.blurhash, photo.width, photo.height)
+    assert placeholders.painted.cache_info().hits == 1
+    assert warm == cold and len(cold) < 600
