@@ -444,7 +444,7 @@ def table(results: dict[str, Any]) -> str:
             matched = row["at_webp_ssim"]
             lines.append(
                 f"| {row['source']}, avif q{matched['quality']} (WebP's SSIM) "
-                f"| {matched['seconds'] * 1000:.0f} | {matched['bytes']} | |"
+                f"| {matched['seconds'] * 1000:.0f} | {matched['bytes']} | {matched['ssim']} |"
             )
     http = results["http"]
     lines += [
