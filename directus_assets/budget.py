@@ -36,6 +36,9 @@ ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {
     "tiff": 16,
     "gif": 10,
 }
+# Lossless WebP: libwebp's VP8L analysis (hash chains, backward references, its histograms)
+# holds up to ~130 bytes a pixel (measured on noise, animated: every frame's until the end).
+LOSSLESS_WEBP_BYTES_PER_PIXEL = 136
 # Palette output (GIF, PNG with a quality): libvips copies the image to memory and
 # libimagequant holds it as four floats a pixel, with its histogram and the remapped
 # indexes: up to 57 bytes a pixel measured (noise with alpha, quality 1).
@@ -43,6 +46,8 @@ PALETTE_ENCODER_BYTES_PER_PIXEL = 72
 # Decoders that hold the image again while Pillow copies it out, in copies of Pillow's size:
 # libheif's YUV planes (16-bit samples in a 10- or 12-bit file) and its RGB(A) output.
 DECODER_COPIES = {"HEIF": 2}
+# Outputs that keep every frame of an animated source; the others take its first.
+ANIMATED_OUTPUTS = ("gif", "webp")
 # The decoder's state, the encoded output, libvips' buffers and the render's Python objects.
 RENDER_OVERHEAD = 24 * MiB
 # Modes the renderer works in; any other is converted first (a second full-size copy).
@@ -87,6 +92,7 @@ class Limits:
     max_pixels: int = 6000 * 6000
     max_memory: int = 256 * MiB
     max_seconds: float = 10.0
+    max_frames: int = 500
 
 
 DEFAULT_LIMITS = Limits()
@@ -100,6 +106,7 @@ class Header:
     format: str  # Pillow's name: JPEG, PNG, ...
     orientation: int = 1
     mode: str = "RGB"  # Pillow's mode as decoded
+    frames: int = 1  # an animation's frames, each decoded whole
 
     @property
     def oriented(self) -> Size:
@@ -119,6 +126,8 @@ class Cost:
 def check(header: Header, spec: TransformSpec, limits: Limits) -> Cost:
     """The cost of rendering ``spec`` from a source with ``header``; raises if over a limit."""
     _check_canvas("The source image", header.size, limits)
+    if animates(header, spec):
+        _check_frames(header, limits)
     cost = estimate(header, spec, limits)
     output_format = spec.format or "jpeg"
     widest = FORMAT_MAX_SIDE[output_format]
@@ -137,21 +146,49 @@ def check(header: Header, spec: TransformSpec, limits: Limits) -> Cost:
 
 
 def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) -> Cost:
-    """The output size and memory of a render; with ``limits``, every canvas is checked."""
+    """The output size and memory of a render; with ``limits``, every canvas is checked.
+    An animation costs one frame's work, plus every finished frame held until the end
+    (Pillow's and the copy libvips reads) and the one before it the encoder compares with;
+    libwebp's animation encoder keeps every frame's work until it writes the file (lossless
+    most: measured), libvips' GIF saver a frame's at a time."""
     canvases = list(_canvases(header, spec, checks_work=limits is not None))
     if limits is not None:
         for what, size, _ in canvases:
             _check_canvas(what, size, limits)
     peak = max(held for _, _, held in canvases)
     output = canvases[-1][1]
-    encoder = _encoder_bytes_per_pixel(header, spec) * _pixels(output)
-    return Cost(output, BYTES_PER_PIXEL * peak + encoder + RENDER_OVERHEAD)
+    frames = header.frames if animates(header, spec) else 1
+    finished = 2 * frames * _pixels(output) if frames > 1 else 0
+    encoded = frames if spec.format == "webp" else 1
+    encoder = _encoder_bytes_per_pixel(header, spec) * _pixels(output) * encoded
+    return Cost(output, BYTES_PER_PIXEL * (peak + finished) + encoder + RENDER_OVERHEAD)
+
+
+def animates(header: Header, spec: TransformSpec) -> bool:
+    """Whether the render writes every frame (an animated source, an animated output)."""
+    return header.frames > 1 and (spec.format or "jpeg") in ANIMATED_OUTPUTS
+
+
+def _check_frames(header: Header, limits: Limits) -> None:
+    if header.frames > limits.max_frames:
+        raise OverBudget(
+            f"The animation has {header.frames} frames: more than {limits.max_frames} "
+            "(MAX_FRAMES). Ask for a still format (jpg, png, avif) for its first frame."
+        )
+    total = header.frames * _pixels(header.size)
+    if total > limits.max_pixels:
+        raise OverBudget(
+            f"The animation's {header.frames} frames of {_size(header.size)} are {total} "
+            f"pixels: more than {limits.max_pixels} (MAX_PIXELS)."
+        )
 
 
 def _encoder_bytes_per_pixel(header: Header, spec: TransformSpec) -> int:
     output = spec.format or "jpeg"
     if output == "gif" or wants_palette(output, spec.quality, spec.options_for(output)):
         return PALETTE_ENCODER_BYTES_PER_PIXEL
+    if output == "webp" and dict(spec.options_for(output)).get("lossless"):
+        return LOSSLESS_WEBP_BYTES_PER_PIXEL
     if _has_alpha(header, spec):
         return ENCODER_BYTES_PER_PIXEL_WITH_ALPHA[output]
     return ENCODER_BYTES_PER_PIXEL[output]
@@ -225,6 +262,7 @@ def _canvases(
     decoded = draft_size(header, spec)
     copies = 1 + (header.mode not in WORKING_MODES) + (header.oriented != header.size)
     copies += DECODER_COPIES.get(header.format, 0)
+    copies += header.frames > 1  # an animation's decoder keeps the canvas of the last frame
     yield "The decoded image", decoded, copies * _pixels(decoded)  # converted, turned
     size = decoded[::-1] if header.orientation in TRANSPOSING_ORIENTATIONS else decoded
     for name, args in spec.transforms_before_fit:

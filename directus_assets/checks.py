@@ -264,6 +264,7 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "MAX_DIMENSION": _positive_int,
     "MAX_PIXELS": _positive_int,
     "MAX_RENDER_MEMORY": _positive_int,
+    "MAX_FRAMES": _positive_int,
     "FAILED_RENDER_TTL": _non_negative_number,
     "RENDER_RATE_LIMIT": _optional_rate,
     "RATE_LIMIT_KEY": _text,

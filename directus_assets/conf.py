@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     # Largest source, output or image made on the way, in pixels: a guard against
     # decompression bombs and giant outputs alike.
     "MAX_PIXELS": 6000 * 6000,
+    # Most frames of an animated GIF or WebP made into an animated thumbnail (their pixels
+    # together count against MAX_PIXELS too); a still format takes the first frame alone.
+    "MAX_FRAMES": 500,
     # Most memory one render may need, in bytes, as worked out from the image header and
     # the transformation before decoding (directus_assets.budget); more is refused with 400.
     "MAX_RENDER_MEMORY": 256 * 1024 * 1024,

@@ -122,6 +122,23 @@ def save(
     return data
 
 
+def save_animation(
+    frames: Sequence[Image.Image],
+    output: str,
+    arguments: dict[str, Any],
+    durations: Sequence[int],
+    loop: int,
+) -> bytes:
+    """Equal-sized frames encoded as one animation by libvips' ``output`` saver: a strip of
+    pages with their durations (ms) and the loop count (0: for ever)."""
+    strip = pyvips.Image.arrayjoin([_to_vips(frame) for frame in frames], across=1).copy()
+    strip.set_type(pyvips.GValue.gint_type, "page-height", frames[0].height)
+    strip.set_type(pyvips.GValue.array_int_type, "delay", list(durations))
+    strip.set_type(pyvips.GValue.gint_type, "loop", loop)
+    data: bytes = strip.write_to_buffer(f".{output}", keep="none", **arguments)
+    return data
+
+
 def _to_vips(image: Image.Image) -> pyvips.Image:
     if image.mode not in MODES.values():
         image = image.convert("RGBA" if "A" in image.mode else "RGB")

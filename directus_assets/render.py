@@ -24,6 +24,7 @@ from .budget import (
     Header,
     Limits,
     OverBudget,
+    animates,
     check,
     draft_size,
     draft_target,
@@ -35,7 +36,7 @@ from .ingest import EXIF_ORIENTATION, TRANSPOSING_ORIENTATIONS, header_exif
 from .operations import MIRRORS, orients_first
 from .spec import TransformSpec
 
-DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF", "HEIF"}
+DECODABLE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "AVIF", "TIFF", "HEIF", "GIF"}
 # A larger ICC profile is not copied into every thumbnail: the pixels are converted to sRGB.
 MAX_ICC_PROFILE_BYTES = 64 * 1024
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -85,6 +86,8 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
         if orients_first(spec.transforms):
             ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when upright
             orientation = 1
+        if animates(header, spec):
+            return _render_frames(image, spec, header, limits, orientation)
         image, same_colour_space = _working_mode(image)
         image = _transform(image, spec, header.oriented, limits, orientation)
         return _encode(image, spec, icc_profile if same_colour_space else None)
@@ -92,6 +95,24 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise RenderError(f"The image cannot be decoded: {error}") from error
+
+
+def _render_frames(
+    image: Image.Image, spec: TransformSpec, header: Header, limits: Limits, orientation: int
+) -> Rendition:
+    """Every frame through the same steps, written as one animation with the source's frame
+    durations and loop count (frames are decoded whole: disposal is already applied)."""
+    frames, durations = [], []
+    for index in range(header.frames):
+        image.seek(index)
+        frame, _ = _working_mode(image.convert("RGBA"))
+        durations.append(int(image.info.get("duration") or 0))  # WebP's is read on load
+        frames.append(_transform(frame, spec, header.oriented, limits, orientation))
+    output = spec.format or "gif"
+    arguments = saver_arguments(output, spec.quality, spec.options_for(output))
+    loop = int(image.info.get("loop", 1))
+    data = effects.save_animation(frames, output, arguments, durations, loop)
+    return Rendition(data, output, frames[0].width, frames[0].height)
 
 
 def read_header(source: bytes) -> Header:
@@ -102,7 +123,8 @@ def read_header(source: bytes) -> Header:
 def header_of(image: Image.Image) -> Header:
     """What the budget needs of an opened (not yet decoded) image."""
     orientation = header_exif(image).get(EXIF_ORIENTATION, 1)
-    return Header(image.size, image.format or "", orientation, image.mode)
+    frames = getattr(image, "n_frames", 1)  # GIF and WebP count without decoding
+    return Header(image.size, image.format or "", orientation, image.mode, frames)
 
 
 def _open(source: bytes) -> Image.Image:

@@ -45,6 +45,7 @@ def limits() -> Limits:
         app_settings.MAX_PIXELS,
         app_settings.MAX_RENDER_MEMORY,
         app_settings.RENDER_TIME_LIMIT,
+        app_settings.MAX_FRAMES,
     )
 
 

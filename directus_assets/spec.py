@@ -33,6 +33,7 @@ TRANSFORMABLE_TYPES = {
     "image/tiff": "tiff",
     "image/heic": "heif",  # read with pillow-heif; phones' photos
     "image/heif": "heif",
+    "image/gif": "gif",  # animated ones stay animated in GIF and WebP
 }
 # Formats read but not written: a browser cannot show HEIC, so its thumbnails are JPEG
 # unless the request names a format.
@@ -138,15 +139,18 @@ class TransformSpec:
         """The spec with every default filled in, so equal outputs have equal specs.
 
         ``format=auto`` becomes AVIF or WebP when ``accept`` allows them, else JPEG for a
-        JPEG or HEIC and PNG for anything else; quality gets the format's default; a focal point
-        only matters for a cover crop with both sides given.
+        JPEG or HEIC and PNG for anything else; a GIF becomes WebP or stays a GIF, so an
+        animation stays one. Quality gets the format's default; a focal point only matters
+        for a cover crop with both sides given.
         """
         output = self.format or default_output(source_type)
         if output == "auto":
             # A client that names neither AVIF nor WebP may not decode them (or TIFF): as
             # Directus, JPEG and PNG stay, everything else becomes PNG (HEIC: JPEG).
             source = default_output(source_type)
-            output = _negotiated_format(accept) or (source if source in ("jpeg", "png") else "png")
+            candidates = _AUTO_CANDIDATES.get(source, ("avif", "webp"))
+            kept = source if source in _KEPT_BY_AUTO else "png"
+            output = _negotiated_format(accept, candidates) or kept
         crops = self.fit == "cover" and bool(self.width and self.height)
         sized = bool(self.width or self.height)
         return replace(
@@ -190,9 +194,15 @@ def _with_default_effort(
     return tuple(sorted(options.items()))
 
 
-def _negotiated_format(accept: str) -> str | None:
+# What format=auto may give for a source written as each format, best first (AVIF and the
+# still formats would take an animation's first frame), and the formats it keeps.
+_AUTO_CANDIDATES = {"gif": ("webp",)}
+_KEPT_BY_AUTO = ("jpeg", "png", "gif")
+
+
+def _negotiated_format(accept: str, candidates: tuple[str, ...]) -> str | None:
     accepted = {part.split(";")[0].strip() for part in accept.lower().split(",")}
-    for candidate in ("avif", "webp"):
+    for candidate in candidates:
         if f"image/{candidate}" in accepted:
             return candidate
     return None

@@ -40,6 +40,12 @@ def rotated_jpeg():
     return encode(noisy((2400, 1600), "RGB"), "JPEG", quality=92, exif=exif.tobytes())
 
 
+def noisy_animation(fmt, size, frames):
+    images = [noisy(size, "RGB").rotate(90 * index) for index in range(frames)]
+    options = {"quality": 90} if fmt == "WEBP" else {}
+    return encode(images[0], fmt, save_all=True, append_images=images[1:], duration=80, **options)
+
+
 SOURCES = {
     "photo.jpg": (lambda: encode(noisy((3000, 2000), "RGB"), "JPEG", quality=92), "image/jpeg"),
     "rotated.jpg": (rotated_jpeg, "image/jpeg"),
@@ -48,6 +54,8 @@ SOURCES = {
     "grey.webp": (lambda: encode(noisy((1200, 1200), "L"), "WEBP"), "image/webp"),
     "photo.heic": (lambda: encode(noisy((2400, 1600), "RGB"), "HEIF", quality=90), "image/heic"),
     "alpha.heic": (lambda: encode(noisy((1600, 1200), "RGBA"), "HEIF", quality=90), "image/heic"),
+    "anim.gif": (lambda: noisy_animation("GIF", (600, 600), 8), "image/gif"),
+    "anim.webp": (lambda: noisy_animation("WEBP", (800, 600), 6), "image/webp"),
 }
 _made: dict[str, bytes] = {}
 

@@ -1,0 +1,114 @@
+"""Animated GIF and WebP sources: every frame resized with the same fit into an animated GIF
+or WebP, with the source's frame durations and loop count; a still format takes the first
+frame; the limits count every frame before any is decoded."""
+
+from __future__ import annotations
+
+import pytest
+import pyvips
+from PIL import Image, ImageDraw
+
+from tests.conftest import body
+from tests.images import BLUE, GREEN, RED, encode, near
+
+pytestmark = pytest.mark.django_db
+
+COLOURS = (RED, GREEN, BLUE)
+DURATIONS = [100, 200, 300]
+
+
+def animation(fmt="GIF", size=(300, 200), loop=0, frames=COLOURS, durations=DURATIONS):
+    """Frames of one colour each, with a white square in the top-left corner."""
+    images = []
+    for colour in frames:
+        image = Image.new("RGB", size, colour)
+        ImageDraw.Draw(image).rectangle((0, 0, size[0] // 4, size[1] // 4), fill=(255, 255, 255))
+        images.append(image)
+    options = {"loop": loop} if loop is not None else {}
+    return encode(
+        images[0], fmt, save_all=True, append_images=images[1:], duration=durations, **options
+    )
+
+
+def pages(data):
+    """The frames of an animation as libvips reads them, with its delays and loop."""
+    strip = pyvips.Image.new_from_buffer(data, "")
+    count = strip.get("n-pages") if strip.get_typeof("n-pages") else 1
+    if count > 1:
+        strip = pyvips.Image.new_from_buffer(data, "", n=-1)
+    height = strip.height // count
+    frames = [
+        Image.frombytes(
+            "RGBA" if strip.bands == 4 else "RGB",
+            (strip.width, height),
+            strip.crop(0, i * height, strip.width, height).write_to_memory(),
+        )
+        for i in range(count)
+    ]
+    delays = list(strip.get("delay")) if strip.get_typeof("delay") else []
+    loop = strip.get("loop") if strip.get_typeof("loop") else None
+    return frames, delays, loop
+
+
+@pytest.fixture(params=["GIF", "WEBP"])
+def animated(request, make_file, storage_kind):
+    extension = request.param.lower()
+    return make_file(animation(request.param), filename=f"spinner.{extension}")
+
+
+@pytest.mark.parametrize("output", ["gif", "webp"])
+def test_every_frame_is_resized_and_keeps_its_duration_and_the_loop(client, animated, output):
+    response = client.get(f"/assets/{animated.pk}?width=150&height=150&fit=cover&format={output}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == f"image/{output}"
+    frames, delays, loop = pages(body(response))
+    assert [frame.size for frame in frames] == [(150, 150)] * 3
+    assert delays == DURATIONS and loop == 0
+    for frame, colour in zip(frames, COLOURS, strict=True):
+        assert near(frame.convert("RGB").getpixel((140, 140)), colour, 30)
+
+
+@pytest.mark.parametrize("output", ["jpeg", "png", "avif"])
+def test_a_still_format_takes_the_first_frame(client, animated, output):
+    response = client.get(f"/assets/{animated.pk}?width=150&format={output}")
+    assert response.status_code == 200
+    frames, _, _ = pages(body(response))
+    assert len(frames) == 1 and frames[0].size == (150, 100)
+    assert near(frames[0].convert("RGB").getpixel((140, 90)), RED, 30)
+
+
+def test_a_gif_without_format_stays_an_animated_gif(client, make_file):
+    file = make_file(animation(), filename="spinner.gif")
+    response = client.get(f"/assets/{file.pk}?width=60")
+    assert response["Content-Type"] == "image/gif"
+    assert len(pages(body(response))[0]) == 3
+
+
+def test_too_many_frames_are_refused_before_decoding(client, make_file, settings):
+    file = make_file(animation(frames=COLOURS * 4, durations=[50] * 12), filename="long.gif")
+    settings.DIRECTUS_ASSETS = {"MAX_FRAMES": 10}
+    response = client.get(f"/assets/{file.pk}?width=60&format=gif")
+    assert response.status_code == 400
+    assert "12 frames" in response.json()["errors"][0]["message"]
+    # A still format decodes the first frame alone: within the limit.
+    assert client.get(f"/assets/{file.pk}?width=60&format=png").status_code == 200
+
+
+def test_frames_times_pixels_count_against_max_pixels(client, make_file, settings):
+    file = make_file(animation(), filename="spinner.gif")
+    settings.DIRECTUS_ASSETS = {"MAX_PIXELS": 150_000}  # one frame is 60,000 pixels
+    response = client.get(f"/assets/{file.pk}?width=60&format=webp")
+    assert response.status_code == 400
+    assert "MAX_PIXELS" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "output"),
+    [("image/avif,image/webp,*/*", "webp"), ("image/avif,*/*", "gif"), ("*/*", "gif")],
+)
+def test_auto_keeps_a_gif_animated(client, make_file, accept, output):
+    file = make_file(animation(), filename="spinner.gif")
+    response = client.get(f"/assets/{file.pk}?width=60&format=auto", headers={"Accept": accept})
+    assert response["Content-Type"] == f"image/{output}" and response["Vary"] == "Accept"
+    frames, delays, _ = pages(body(response))
+    assert len(frames) == 3 and delays == DURATIONS
