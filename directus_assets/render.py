@@ -80,14 +80,14 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
         decoded = draft_size(header, spec)
         if image.size != decoded:  # libvips' scaled decode: the last partial pixel dropped
             image = image.crop((0, 0, *decoded))
+        if animates(header, spec):
+            return _render_frames(image, spec, header, limits)
         # sharp turns an image by its EXIF orientation after its resize (we do the same, so
         # the pixels match to the bit), unless a step needs the image upright before.
         orientation = header.orientation
         if orients_first(spec.transforms):
             ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when upright
             orientation = 1
-        if animates(header, spec):
-            return _render_frames(image, spec, header, limits, orientation)
         image, same_colour_space = _working_mode(image)
         image = _transform(image, spec, header.oriented, limits, orientation)
         return _encode(image, spec, icc_profile if same_colour_space else None)
@@ -98,14 +98,18 @@ def render(source: bytes, spec: TransformSpec, limits: Limits = DEFAULT_LIMITS) 
 
 
 def _render_frames(
-    image: Image.Image, spec: TransformSpec, header: Header, limits: Limits, orientation: int
+    image: Image.Image, spec: TransformSpec, header: Header, limits: Limits
 ) -> Rendition:
     """Every frame through the same steps, written as one animation with the source's frame
     durations and loop count (frames are decoded whole: disposal is already applied)."""
+    upright_first = orients_first(spec.transforms) and header.orientation != 1
+    orientation = 1 if upright_first else header.orientation
     frames, durations = [], []
     for index in range(header.frames):
         image.seek(index)
         frame, _ = _working_mode(image.convert("RGBA"))
+        if upright_first:  # seeking decodes the frame anew: each is turned on its own
+            frame = ImageOps.exif_transpose(frame)
         durations.append(int(image.info.get("duration") or 0))  # WebP's is read on load
         frames.append(_transform(frame, spec, header.oriented, limits, orientation))
     output = spec.format or "gif"

@@ -17,14 +17,15 @@ COLOURS = (RED, GREEN, BLUE)
 DURATIONS = [100, 200, 300]
 
 
-def animation(fmt="GIF", size=(300, 200), loop=0, frames=COLOURS, durations=DURATIONS):
+def animation(fmt="GIF", size=(300, 200), loop=0, frames=COLOURS, durations=DURATIONS, **options):
     """Frames of one colour each, with a white square in the top-left corner."""
     images = []
     for colour in frames:
         image = Image.new("RGB", size, colour)
         ImageDraw.Draw(image).rectangle((0, 0, size[0] // 4, size[1] // 4), fill=(255, 255, 255))
         images.append(image)
-    options = {"loop": loop} if loop is not None else {}
+    if loop is not None:
+        options["loop"] = loop
     return encode(
         images[0], fmt, save_all=True, append_images=images[1:], duration=durations, **options
     )
@@ -112,3 +113,45 @@ def test_auto_keeps_a_gif_animated(client, make_file, accept, output):
     assert response["Content-Type"] == f"image/{output}" and response["Vary"] == "Accept"
     frames, delays, _ = pages(body(response))
     assert len(frames) == 3 and delays == DURATIONS
+
+
+@pytest.mark.parametrize(
+    ("query", "size"),
+    [
+        ("width=100", (100, 150)),  # turned after the resize, as sharp does
+        # extract needs the image upright first: every frame is turned, not the first alone
+        ('transforms=[["extract",{"left":0,"top":0,"width":200,"height":150}]]', (200, 150)),
+    ],
+)
+def test_an_oriented_animated_webp_is_turned_upright_in_every_frame(
+    client, make_file, query, size
+):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored 300x200, shown turned a quarter clockwise: 200x300
+    file = make_file(animation("WEBP", exif=exif.tobytes()), filename="turned.webp")
+    response = client.get(f"/assets/{file.pk}?{query}&format=webp")
+    assert response.status_code == 200
+    frames, delays, _ = pages(body(response))
+    assert [frame.size for frame in frames] == [size] * 3 and delays == DURATIONS
+    for frame, colour in zip(frames, COLOURS, strict=True):
+        rgb = frame.convert("RGB")
+        assert near(rgb.getpixel((size[0] - 3, 3)), (255, 255, 255), 30)  # the square, turned
+        assert near(rgb.getpixel((3, 3)), colour, 30)
+
+
+def test_the_encoders_time_counts_every_frame(client, make_file, settings):
+    file = make_file(animation(frames=COLOURS * 7, durations=[50] * 21), filename="long.gif")
+    settings.DIRECTUS_ASSETS = {"RENDER_TIME_LIMIT": 1}  # a palette: ~1 s a megapixel
+    response = client.get(f"/assets/{file.pk}?format=gif")  # 21 frames of 300x200: 1.3 MP
+    assert response.status_code == 400
+    assert "21 frames of 300x200" in response.json()["errors"][0]["message"]
+    assert client.get(f"/assets/{file.pk}?format=webp").status_code == 200  # milliseconds
+
+
+def test_a_steps_work_counts_every_frame(client, make_file):
+    file = make_file(animation(size=(1000, 1000)), filename="big.gif")
+    query = 'transforms=[["median",15]]'  # 225 cells a pixel: 225 million a frame
+    response = client.get(f"/assets/{file.pk}?{query}&format=gif")
+    assert response.status_code == 400
+    assert "3 frames of 1000x1000" in response.json()["errors"][0]["message"]
+    assert client.get(f"/assets/{file.pk}?{query}&format=png").status_code == 200  # one frame
