@@ -152,21 +152,25 @@ def check(header: Header, spec: TransformSpec, limits: Limits) -> Cost:
 
 def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) -> Cost:
     """The output size and memory of a render; with ``limits``, every canvas is checked.
-    An animation costs one frame's work, plus every finished frame held until the end
-    (Pillow's and the copy libvips reads) and the one before it the encoder compares with;
-    libwebp's animation encoder keeps every frame's work until it writes the file (lossless
-    most: measured), libvips' GIF saver a frame's at a time."""
+    An animation holds its decoder's canvases while each frame is worked on, and every
+    finished frame until the end (Pillow's and the copy libvips reads); libwebp's animation
+    encoder keeps every frame's work until it writes the file (lossless most: measured),
+    libvips' GIF saver a frame's at a time."""
     canvases = list(_canvases(header, spec, checks_work=limits is not None))
     if limits is not None:
         for what, size, _ in canvases:
             _check_canvas(what, size, limits)
-    peak = max(held for _, _, held in canvases)
+    held = [pixels for _, _, pixels in canvases]
     output = canvases[-1][1]
     frames = rendered_frames(header, spec)
-    finished = 2 * frames * _pixels(output) if frames > 1 else 0
+    if frames == 1:
+        peak = max(held)
+    else:
+        decoding, *work = held
+        peak = decoding + max(work) + 2 * frames * _pixels(output)
     encoded = frames if spec.format == "webp" else 1
     encoder = _encoder_bytes_per_pixel(header, spec) * _pixels(output) * encoded
-    return Cost(output, BYTES_PER_PIXEL * (peak + finished) + encoder + RENDER_OVERHEAD)
+    return Cost(output, BYTES_PER_PIXEL * peak + encoder + RENDER_OVERHEAD)
 
 
 def animates(header: Header, spec: TransformSpec) -> bool:

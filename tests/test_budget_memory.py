@@ -128,6 +128,16 @@ steps = st.sampled_from(
     quality=None,
     transforms=[],
 )
+# An animation's decoder keeps its canvases while each frame is turned.
+@example(
+    name="anim.webp",
+    width=1,
+    height=1,
+    fit="outside",
+    output="webp",
+    quality=1,
+    transforms=[["rotate", 33]],
+)
 def test_no_accepted_render_needs_more_memory_than_its_budget(
     name, width, height, fit, output, quality, transforms
 ):
