@@ -62,8 +62,10 @@ def job(
     format: str = "png",
     quality: int | None = None,
     repeat: int = 0,
+    animated: bool = False,
 ) -> dict[str, Any]:
-    """One render, in the words Directus passes to sharp (``repeat``: also time it)."""
+    """One render, in the words Directus passes to sharp (``repeat``: also time it;
+    ``animated``: every frame of an animation, not the first alone)."""
     return {
         "input": base64.b64encode(source).decode(),
         "transforms": transforms or [],
@@ -71,6 +73,7 @@ def job(
         "format": format,
         "quality": quality,
         "repeat": repeat,
+        "animated": animated,
     }
 
 

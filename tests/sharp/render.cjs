@@ -5,7 +5,9 @@
 const sharp = require('sharp');
 
 function pipeline(job, input) {
-  const image = sharp(input, { failOn: 'none' }).autoOrient();
+  // job.animated: every frame, as sharp({animated: true}) reads an animation (Directus
+  // reads the first frame alone).
+  const image = sharp(input, { failOn: 'none', animated: Boolean(job.animated) }).autoOrient();
   for (const [method, ...args] of job.transforms || []) {
     image[method](...args);
   }
