@@ -108,6 +108,27 @@ def test_every_image_on_the_home_page_loads_at_its_promised_size(page):
 
 
 BACKGROUND = "image => getComputedStyle(image).backgroundImage"
+# Records what each element animates, before the page's own scripts run.
+RECORD_ANIMATIONS = """
+window.animations = [];
+const animate = Element.prototype.animate;
+Element.prototype.animate = function (keyframes, options) {
+  window.animations.push([this.currentSrc, JSON.stringify(keyframes)]);
+  return animate.call(this, keyframes, options);
+};
+"""
+
+
+def wait_until_loaded_without_background(image: Any) -> None:
+    image.scroll_into_view_if_needed()
+    image.page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0 && !image.style.background",
+        arg=image.element_handle(),
+    )
+    assert image.evaluate(BACKGROUND) == "none"
+    assert image.evaluate("image => getComputedStyle(image).backgroundColor") == (
+        "rgba(0, 0, 0, 0)"
+    )
 
 
 def test_a_placeholder_shows_until_its_thumbnail_arrives_and_is_gone_after(page):
@@ -116,6 +137,7 @@ def test_a_placeholder_shows_until_its_thumbnail_arrives_and_is_gone_after(page)
     def hold(route: Any) -> None:  # every image waits until the test lets it go
         held.append(route)
 
+    page.add_init_script(RECORD_ANIMATIONS)
     page.route("**/assets/**", hold)
     page.goto("/", wait_until="domcontentloaded")
     blurred = page.locator("#template-tags figure > img").first
@@ -132,15 +154,20 @@ def test_a_placeholder_shows_until_its_thumbnail_arrives_and_is_gone_after(page)
         route.continue_()
     page.unroute("**/assets/**")
     for image in (blurred, coloured):
-        image.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "image => image.complete && image.naturalWidth > 0 && !image.style.background",
-            arg=image.element_handle(),
-        )
-        assert image.evaluate(BACKGROUND) == "none"
-        assert image.evaluate("image => getComputedStyle(image).backgroundColor") == (
-            "rgba(0, 0, 0, 0)"
-        )
+        wait_until_loaded_without_background(image)
+        # It came into focus over its placeholder, which went once that was over.
+        source = image.evaluate("image => image.currentSrc")
+        animations = page.evaluate("() => window.animations")
+        assert [source, '{"filter":["blur(12px)","blur(0)"]}'] in animations
+
+
+def test_with_reduced_motion_the_placeholder_goes_at_once(page):
+    page.emulate_media(reduced_motion="reduce")
+    page.add_init_script(RECORD_ANIMATIONS)
+    page.goto("/")
+    for image in page.locator("#template-tags figure > img, #template-tags picture img").all():
+        wait_until_loaded_without_background(image)
+    assert page.evaluate("() => window.animations") == []
 
 
 def test_logging_in_and_uploading_a_file_shows_its_thumbnail(page, tmp_path):
