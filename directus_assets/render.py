@@ -114,9 +114,17 @@ def _render_frames(
         frames.append(_transform(frame, spec, header.oriented, limits, orientation))
     output = spec.format or "gif"
     arguments = saver_arguments(output, spec.quality, spec.options_for(output))
-    loop = int(image.info.get("loop", 1))
-    data = effects.save_animation(frames, output, arguments, durations, loop)
+    data = effects.save_animation(frames, output, arguments, durations, _plays(image))
     return Rendition(data, output, frames[0].width, frames[0].height)
+
+
+def _plays(image: Image.Image) -> int:
+    """How many times the animation plays (0: for ever), as libvips counts: a GIF's loop
+    count (Pillow's ``loop``) says how many times it repeats, and none plays it once."""
+    loop = image.info.get("loop")
+    if loop is None:
+        return 1
+    return int(loop) + 1 if image.format == "GIF" and loop else int(loop)
 
 
 def read_header(source: bytes) -> Header:

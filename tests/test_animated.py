@@ -191,3 +191,29 @@ def test_frames_match_sharp_reading_the_animation(client, make_file, source, out
         # 40-54 dB measured (sharp resizes the frames as one strip); a wrong crop, scale or
         # frame is under 20
         assert sharp_reference.psnr(frame.convert("RGB"), reference.convert("RGB")) >= 35
+
+
+@pytest.mark.parametrize(("source", "loop"), [("GIF", None), ("GIF", 2), ("WEBP", 2)])
+@pytest.mark.parametrize("output", ["gif", "webp"])
+def test_a_finite_loop_plays_as_often_as_sharp_plays_it(client, make_file, source, loop, output):
+    # A GIF's loop count says how many times it repeats; WebP's how many times it plays.
+    data = animation(source, loop=loop)
+    file = make_file(data, filename=f"spinner.{source.lower()}")
+    response = client.get(f"/assets/{file.pk}?width=60&format={output}")
+    theirs = sharp_reference.render_one(data, resize={"width": 60}, format=output, animated=True)
+    assert pages(body(response))[2] == pages(theirs.data)[2]
+
+
+@pytest.mark.parametrize("output", ["gif", "webp"])
+def test_transparent_frames_stay_transparent(client, make_file, output):
+    frames = []
+    for colour in (RED, BLUE):  # a disc on nothing, the frame before it disposed of
+        frame = Image.new("RGBA", (100, 80), (0, 0, 0, 0))
+        ImageDraw.Draw(frame).ellipse((20, 10, 80, 70), fill=colour)
+        frames.append(frame)
+    options = {"save_all": True, "append_images": frames[1:], "duration": 100, "disposal": 2}
+    file = make_file(encode(frames[0], "GIF", loop=0, **options), filename="discs.gif")
+    response = client.get(f"/assets/{file.pk}?width=50&format={output}")
+    for frame, colour in zip(pages(body(response))[0], (RED, BLUE), strict=True):
+        assert frame.mode == "RGBA" and frame.getpixel((1, 1))[3] == 0
+        assert near(frame.getpixel((25, 20))[:3], colour, 4) and frame.getpixel((25, 20))[3] == 255
