@@ -5,6 +5,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from directus_assets.models import File, ThumbnailPreset
+from tests.conftest import body
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,7 @@ def test_seed_demo_imports_the_samples_and_presets_once(client):
         "transparent.png": ("image/png", 600, 400),
         "sunset.webp": ("image/webp", 1000, 750),
         "tiny.png": ("image/png", 48, 32),
+        "spinner.gif": ("image/gif", 240, 240),
         "notes.txt": ("text/plain", None, None),
     }
     card = ThumbnailPreset.objects.get(key="card")
@@ -58,3 +60,11 @@ def test_home_page_shows_the_docs_comparisons_live(client):
         assert len(body) == variant["bytes"]
         assert Image.open(io.BytesIO(body)).size == (200, 200)
         assert variant["url"] in response.content.decode().replace("&amp;", "&")
+
+
+def test_the_spinner_card_stays_animated(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    spinner = File.objects.get(filename_download="spinner.gif")
+    response = client.get(f"/assets/{spinner.pk}?key=card")
+    card = Image.open(io.BytesIO(body(response)))
+    assert (response["Content-Type"], card.size, card.n_frames) == ("image/gif", (200, 200), 12)

@@ -46,6 +46,17 @@ def tiny_png() -> bytes:
     return _encode(image, "PNG")
 
 
+def spinner_gif() -> bytes:
+    """A 240x240 animated GIF: an arc turning in 12 frames of 80 ms, looping for ever."""
+    frames = []
+    for index in range(12):
+        frame = Image.new("RGB", (240, 240), (250, 250, 250))
+        start = index * 30
+        ImageDraw.Draw(frame).arc((30, 30, 210, 210), start, start + 270, (30, 120, 220), 24)
+        frames.append(frame)
+    return _encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=80, loop=0)
+
+
 def text_file() -> bytes:
     return b"Not an image: thumbnail parameters are ignored and the original is served.\n"
 
@@ -56,6 +67,7 @@ SAMPLES: tuple[Sample, ...] = (
     ("transparent.png", transparent_png),
     ("sunset.webp", webp_image),
     ("tiny.png", tiny_png),
+    ("spinner.gif", spinner_gif),
     ("notes.txt", text_file),
 )
 
