@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import struct
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,7 +136,11 @@ def read_header(source: bytes) -> Header:
 def header_of(image: Image.Image) -> Header:
     """What the budget needs of an opened (not yet decoded) image."""
     orientation = header_exif(image).get(EXIF_ORIENTATION, 1)
-    frames = getattr(image, "n_frames", 1)  # GIF and WebP count without decoding
+    try:
+        frames = getattr(image, "n_frames", 1)  # GIF and WebP count without decoding
+    except (OSError, SyntaxError, ValueError, IndexError, struct.error) as error:
+        # Counting walks every frame's header: Pillow fails on a cut one with these.
+        raise RenderError(f"The image cannot be decoded: {error}") from error
     return Header(image.size, image.format or "", orientation, image.mode, frames)
 
 

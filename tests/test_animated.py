@@ -5,6 +5,8 @@ decoded."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import pyvips
 from PIL import Image, ImageDraw
@@ -217,3 +219,26 @@ def test_transparent_frames_stay_transparent(client, make_file, output):
     for frame, colour in zip(pages(body(response))[0], (RED, BLUE), strict=True):
         assert frame.mode == "RGBA" and frame.getpixel((1, 1))[3] == 0
         assert near(frame.getpixel((25, 20))[:3], colour, 4) and frame.getpixel((25, 20))[3] == 255
+
+
+def frame_table_is_cut(data):
+    """Whether Pillow fails counting the frames (a frame's header is cut short)."""
+    try:
+        Image.open(io.BytesIO(data)).n_frames  # noqa: B018
+    except Exception:
+        return True
+    return False
+
+
+def test_an_animation_cut_short_is_a_clear_422(client, make_file, caplog):
+    data = gradient_animation("GIF", size=(64, 48))
+    ends = range(len(data) // 3, len(data))
+    cut = [data[:end] for end in ends if frame_table_is_cut(data[:end])]
+    assert cut  # the cuts that end inside a frame's header
+    for source in cut[:: max(1, len(cut) // 8)]:
+        file = make_file(source, filename="cut.gif")
+        for output in ("gif", "png"):
+            response = client.get(f"/assets/{file.pk}?width=30&format={output}")
+            assert response.status_code == 422
+            assert "cannot be decoded" in response.json()["errors"][0]["message"]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
