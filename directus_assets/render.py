@@ -108,7 +108,7 @@ def _render_frames(
     frames, durations = [], []
     for index in range(header.frames):
         image.seek(index)
-        frame, _ = _working_mode(image.convert("RGBA"))
+        frame = image.convert("RGBA")  # a working mode: every frame alike
         if upright_first:  # seeking decodes the frame anew: each is turned on its own
             frame = ImageOps.exif_transpose(frame)
         durations.append(int(image.info.get("duration") or 0))  # WebP's is read on load

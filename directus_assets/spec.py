@@ -168,15 +168,15 @@ class TransformSpec:
         return _digest(self)
 
 
-# The settings that choose the encoder's effort for a format (sharp's default: 4 for both).
-_EFFORT_SETTINGS = {"avif": "AVIF_EFFORT", "webp": "WEBP_EFFORT"}
-
-
 @lru_cache(maxsize=4096)
 def _digest(spec: TransformSpec) -> str:
     # Every cache hit needs it, and a site asks for the same few specs over and over.
     canonical = json.dumps(asdict(spec), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# The settings that choose the encoder's effort for a format (sharp's default: 4 for both).
+_EFFORT_SETTINGS = {"avif": "AVIF_EFFORT", "webp": "WEBP_EFFORT"}
 
 
 def _with_default_effort(
