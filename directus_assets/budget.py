@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .encoding import wants_palette
+from .encoding import uses_svt, wants_palette
 from .geometry import Plan, Size, plan_fit, shrinks
 from .ingest import TRANSPOSING_ORIENTATIONS
 from .spec import TransformSpec
@@ -36,6 +36,12 @@ ENCODER_BYTES_PER_PIXEL_WITH_ALPHA = {
     "tiff": 16,
     "gif": 10,
 }
+# SVT-AV1 (AVIF_SPEED), one thread: its YUV planes, lookahead and output, up to 36 and 62
+# bytes a pixel (noise at quality 100, measured), and ~10 MiB at any size the first time in
+# a process (its code paged in, ~2 MiB of state).
+SVT_BYTES_PER_PIXEL = 40
+SVT_BYTES_PER_PIXEL_WITH_ALPHA = 64
+SVT_STATE = 10 * MiB
 # Lossless WebP: libwebp's VP8L analysis (hash chains, backward references, its histograms)
 # holds up to ~130 bytes a pixel (measured on noise, animated: every frame's until the end).
 LOSSLESS_WEBP_BYTES_PER_PIXEL = 136
@@ -77,6 +83,10 @@ MAX_STEP_WORK = 600_000_000
 # quality, GIF) 0.3-0.5 s (noise with alpha: 11, where its search for the fewest colours
 # never converges). Photo-like work must fit; the time limit stops the rest.
 AVIF_SECONDS_PER_MEGAPIXEL = 4.0
+# SVT-AV1 (one thread), measured: at speed 7 and above up to 0.7 s a megapixel (noise; photos
+# 0.07-0.3), and each speed below 7 twice the one above on photos (0.15 s at 7, 15 at 0).
+SVT_SECONDS_PER_MEGAPIXEL = 0.8
+SVT_PHOTO_SECONDS_PER_MEGAPIXEL_AT_7 = 0.2
 PALETTE_SECONDS_PER_MEGAPIXEL = 1.0
 # A step holds its input twice (the image and the packed copy libvips reads) and its
 # result up to three times (libvips' output, Pillow's copy of it, an alpha split off and
@@ -169,7 +179,9 @@ def estimate(header: Header, spec: TransformSpec, limits: Limits | None = None) 
         decoding, *work = held
         peak = decoding + max(work) + 2 * frames * _pixels(output)
     encoded = frames if spec.format == "webp" else 1
-    encoder = _encoder_bytes_per_pixel(header, spec) * _pixels(output) * encoded
+    encoder = _encoder_bytes_per_pixel(header, spec, output) * _pixels(output) * encoded
+    if _svt_writes(spec, output):
+        encoder += SVT_STATE
     return Cost(output, BYTES_PER_PIXEL * peak + encoder + RENDER_OVERHEAD)
 
 
@@ -197,8 +209,15 @@ def _check_frames(header: Header, limits: Limits) -> None:
         )
 
 
-def _encoder_bytes_per_pixel(header: Header, spec: TransformSpec) -> int:
+def _svt_writes(spec: TransformSpec, size: Size) -> bool:
+    return spec.format == "avif" and uses_svt(spec.options_for("avif"), size)
+
+
+def _encoder_bytes_per_pixel(header: Header, spec: TransformSpec, size: Size) -> int:
     output = spec.format or "jpeg"
+    if _svt_writes(spec, size):
+        alpha = _has_alpha(header, spec)
+        return SVT_BYTES_PER_PIXEL_WITH_ALPHA if alpha else SVT_BYTES_PER_PIXEL
     if output == "gif" or wants_palette(output, spec.quality, spec.options_for(output)):
         return PALETTE_ENCODER_BYTES_PER_PIXEL
     if output == "webp" and dict(spec.options_for(output)).get("lossless"):
@@ -345,7 +364,12 @@ def _check_encoder_time(spec: TransformSpec, size: Size, frames: int, limits: Li
     """Refuse an output whose encoder alone would take half the render's time limit."""
     output = spec.format or "jpeg"
     options = spec.options_for(output)
-    if output == "avif":
+    if _svt_writes(spec, size):
+        slower = 2 ** (7 - dict(options)["speed"])
+        per_megapixel = max(
+            SVT_SECONDS_PER_MEGAPIXEL, SVT_PHOTO_SECONDS_PER_MEGAPIXEL_AT_7 * slower
+        )
+    elif output == "avif":
         per_megapixel = AVIF_SECONDS_PER_MEGAPIXEL * (dict(options).get("effort", 4) + 1) / 5
     elif output == "gif" or wants_palette(output, spec.quality, options):
         per_megapixel = PALETTE_SECONDS_PER_MEGAPIXEL

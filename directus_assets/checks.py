@@ -235,8 +235,10 @@ def _callable_path(shape: str) -> Callable[[Any], str | None]:
 
 
 def _encoder_option(output: str, name: str) -> Callable[[Any], str | None]:
-    rule = encoding.OPTIONS[output][name]
+    return _rule(encoding.OPTIONS[output][name], name)
 
+
+def _rule(rule: encoding.Validator, name: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         try:
             rule(name, value)
@@ -271,7 +273,7 @@ _VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "MAX_ADHOC_RENDITIONS_PER_FILE": _non_negative_int,
     "CACHE": _alias_in("CACHES", "cache"),
     "MAX_OPERATIONS": _positive_int,
-    "AVIF_EFFORT": _encoder_option("avif", "effort"),
+    "AVIF_SPEED": _optional(_rule(encoding.SVT_SPEED, "speed")),
     "WEBP_EFFORT": _encoder_option("webp", "effort"),
     "THUMBNAIL_STORAGE": _optional(_storage_alias),
     "THUMBNAILS_PATH": _text,

@@ -50,11 +50,13 @@ DEFAULTS: dict[str, Any] = {
     # Most memory one render may need, in bytes, as worked out from the image header and
     # the transformation before decoding (directus_assets.budget); more is refused with 400.
     "MAX_RENDER_MEMORY": 256 * 1024 * 1024,
-    # How hard the AVIF and WebP encoders work on a thumbnail whose ``transforms`` names no
-    # ``effort`` (sharp's option: AVIF 0-9, WebP 0-6; Directus uses sharp's 4 for both).
-    # Measured (README, Performance): libaom at 4 takes 13-25x WebP's time for a 400-pixel
-    # thumbnail, at 0 about WebP's, with fewer bytes at the default qualities.
-    "AVIF_EFFORT": 0,
+    # SVT-AV1's speed (0-13, faster as it goes up) for AVIF thumbnails whose ``transforms``
+    # asks for no effort, lossless, bit depth or 4:4:4 (those are libaom's, as sharp's).
+    # Measured (README, Performance): at 8, fewer bytes than WebP at WebP's SSIM in about
+    # its time, where sharp's libaom takes 13-25x. None: libaom at sharp's effort 4, as
+    # Directus.
+    "AVIF_SPEED": 8,
+    # libwebp's effort (0-6) for WebP thumbnails whose ``transforms`` names none (sharp's 4).
     "WEBP_EFFORT": 4,
     # Most operations in one ``transforms`` list (Directus's ASSETS_TRANSFORM_MAX_OPERATIONS).
     "MAX_OPERATIONS": 5,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from . import effects
+from . import effects, svt
 from .budget import (
     DEFAULT_LIMITS,
     Header,
@@ -31,7 +31,7 @@ from .budget import (
     draft_target,
     plan,
 )
-from .encoding import OPTIONS, saver_arguments
+from .encoding import OPTIONS, saver_arguments, svt_arguments
 from .geometry import Plan, Size, Window, shrinks
 from .ingest import EXIF_ORIENTATION, TRANSPOSING_ORIENTATIONS, header_exif
 from .operations import MIRRORS, orients_first
@@ -267,6 +267,12 @@ def _bounded_profile(
 def _encode(image: Image.Image, spec: TransformSpec, icc_profile: bytes | None) -> Rendition:
     output = spec.format or "jpeg"
     image, icc_profile = _bounded_profile(image, icc_profile)
-    arguments = saver_arguments(output, spec.quality, spec.options_for(output))
-    data = effects.save(image, output, arguments, icc_profile)
+    options = spec.options_for(output)
+    fast_avif = svt_arguments(spec.quality, options, image.size) if output == "avif" else None
+    if fast_avif is not None:
+        data = svt.save(image, fast_avif, icc_profile)
+    else:
+        data = effects.save(
+            image, output, saver_arguments(output, spec.quality, options), icc_profile
+        )
     return Rendition(data, output, image.width, image.height)

@@ -160,7 +160,7 @@ class TransformSpec:
             fit=self.fit if sized else "cover",
             without_enlargement=self.without_enlargement and sized,
             focal_point=(self.focal_point or file_focal_point) if crops else None,
-            encoder_options=_with_default_effort(self.encoder_options, output),
+            encoder_options=_with_default_encoder_options(self.encoder_options, output),
         )
 
     def cache_key(self) -> str:
@@ -175,21 +175,21 @@ def _digest(spec: TransformSpec) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-# The settings that choose the encoder's effort for a format (sharp's default: 4 for both).
-_EFFORT_SETTINGS = {"avif": "AVIF_EFFORT", "webp": "WEBP_EFFORT"}
-
-
-def _with_default_effort(
+def _with_default_encoder_options(
     given: tuple[tuple[str, encoding.Options], ...], output: str
 ) -> tuple[tuple[str, encoding.Options], ...]:
-    """The encoder options with the site's AVIF_EFFORT or WEBP_EFFORT unless ``transforms``
-    named an effort: part of the spec, so a changed setting makes new thumbnails."""
-    setting = _EFFORT_SETTINGS.get(output)
+    """The encoder options with the site's defaults for what ``transforms`` left out:
+    WEBP_EFFORT for WebP; AVIF_SPEED (SVT-AV1) for an AVIF it can write. Part of the spec,
+    so a changed setting makes new thumbnails."""
     options = dict(given)
     chosen = dict(options.get(output, ()))
-    if setting is None or "effort" in chosen:
+    speed = app_settings.AVIF_SPEED
+    if output == "webp" and "effort" not in chosen:
+        chosen["effort"] = app_settings.WEBP_EFFORT
+    elif output == "avif" and speed is not None and encoding.svt_can_honour(tuple(chosen.items())):
+        chosen["speed"] = speed
+    if not chosen:
         return given
-    chosen["effort"] = getattr(app_settings, setting)
     options[output] = tuple(sorted(chosen.items()))
     return tuple(sorted(options.items()))
 

@@ -79,8 +79,9 @@ def job(
 
 def as_resolved(transforms: list[list[Any]], spec: Any) -> list[list[Any]]:
     """``transforms`` with the output method's options as our resolved ``spec`` has them
-    (AVIF_EFFORT and WEBP_EFFORT fill in an effort): the same encoder work on both sides."""
-    options = spec.options_for(spec.format)
+    (WEBP_EFFORT fills in an effort): the same encoder work on both sides. AVIF_SPEED's
+    ``speed`` is SVT-AV1's, which sharp has not: sharp gets its own defaults."""
+    options = tuple((k, v) for k, v in spec.options_for(spec.format) if k != "speed")
     if not options:
         return transforms
     return [*(step for step in transforms if step[0] != spec.format), [spec.format, dict(options)]]

@@ -89,7 +89,8 @@ steps = st.sampled_from(
         ["recomb", [[0.4, 0.7, 0.2], [0.3, 0.7, 0.2], [0.3, 0.5, 0.1]]],
         ["gamma"],
         ["webp", {"lossless": True}],
-        ["avif", {"chromaSubsampling": "4:2:0"}],
+        ["avif", {"chromaSubsampling": "4:2:0"}],  # SVT-AV1 (AVIF_SPEED)
+        ["avif", {"effort": 0}],  # libaom at its fastest
     ]
 )
 
@@ -137,6 +138,16 @@ steps = st.sampled_from(
     output="webp",
     quality=1,
     transforms=[["rotate", 33]],
+)
+# SVT-AV1's most: an image with alpha, noise at quality 100.
+@example(
+    name="alpha.png",
+    width=1600,
+    height=None,
+    fit="cover",
+    output="avif",
+    quality=100,
+    transforms=[],
 )
 def test_no_accepted_render_needs_more_memory_than_its_budget(
     name, width, height, fit, output, quality, transforms

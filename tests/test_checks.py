@@ -48,7 +48,8 @@ def test_unknown_key(settings):
         ({"RENDER_RATE_LIMIT": "0/m"}, 'a rate such as "60/m"'),
         ({"MAX_ADHOC_RENDITIONS_PER_FILE": -1}, "non-negative integer"),
         ({"CACHE": "elsewhere"}, "'elsewhere', which is not in settings.CACHES"),
-        ({"AVIF_EFFORT": 10}, "['AVIF_EFFORT'] effort must be an integer from 0 to 9, not 10."),
+        ({"AVIF_SPEED": 14}, "['AVIF_SPEED'] speed must be an integer from 0 to 13, not 14."),
+        ({"AVIF_SPEED": "fast"}, "speed must be an integer from 0 to 13, not 'fast'."),
         ({"WEBP_EFFORT": "fast"}, "effort must be an integer from 0 to 6, not 'fast'."),
     ],
 )

@@ -77,22 +77,55 @@ def test_resolving_fills_defaults_and_negotiates_auto():
     assert query_focus.resolved("image/jpeg", "", (3, 4)).focal_point == (1, 2)
 
 
-def test_the_effort_settings_fill_avif_and_webp_unless_transforms_names_one(settings):
-    settings.DIRECTUS_ASSETS = {"AVIF_EFFORT": 2, "WEBP_EFFORT": 5}
-    avif = parse("width=10&format=avif").resolved("image/png", "", None)
-    assert avif.options_for("avif") == (("effort", 2),)
+def test_webp_effort_fills_webp_unless_transforms_names_one(settings):
+    settings.DIRECTUS_ASSETS = {"WEBP_EFFORT": 5}
     webp = parse("width=10&format=auto").resolved("image/png", "image/webp", None)
     assert webp.options_for("webp") == (("effort", 5),)
+    named = parse('transforms=[["webp",{"effort":2}]]').resolved("image/png", "", None)
+    assert named.options_for("webp") == (("effort", 2),)
     assert parse("width=10&format=jpeg").resolved("image/png", "", None).encoder_options == ()
-    named = parse('transforms=[["avif",{"effort":7,"bitdepth":10}]]')
-    assert named.resolved("image/png", "", None).options_for("avif") == (
-        ("bitdepth", 10),
-        ("effort", 7),
-    )
-    settings.DIRECTUS_ASSETS = {"AVIF_EFFORT": 3}
-    again = parse("width=10&format=avif").resolved("image/png", "", None)
-    assert again.options_for("avif") == (("effort", 3),)
-    assert again.cache_key() != avif.cache_key()  # a changed setting makes new thumbnails
+    settings.DIRECTUS_ASSETS = {"WEBP_EFFORT": 3}
+    again = parse("width=10&format=auto").resolved("image/png", "image/webp", None)
+    assert again.cache_key() != webp.cache_key()  # a changed setting makes new thumbnails
+
+
+@pytest.mark.parametrize(
+    ("transforms", "options"),
+    [
+        ("[]", (("speed", 7),)),
+        (
+            '[["avif",{"quality":60,"chromaSubsampling":"4:2:0"}]]',
+            (("chromaSubsampling", "4:2:0"), ("quality", 60), ("speed", 7)),
+        ),
+        # What SVT-AV1 cannot do stays libaom's, as sharp: no speed is added.
+        ('[["avif",{"effort":4}]]', (("effort", 4),)),
+        ('[["avif",{"chromaSubsampling":"4:4:4"}]]', (("chromaSubsampling", "4:4:4"),)),
+        ('[["avif",{"lossless":true}]]', (("lossless", True),)),
+        ('[["avif",{"bitdepth":10}]]', (("bitdepth", 10),)),
+    ],
+)
+def test_avif_speed_chooses_svt_for_what_it_can_write(settings, transforms, options):
+    settings.DIRECTUS_ASSETS = {"AVIF_SPEED": 7}
+    spec = parse(f"width=10&format=avif&transforms={transforms}").resolved("image/png", "", None)
+    assert spec.options_for("avif") == options
+
+
+def test_avif_speed_is_part_of_the_thumbnail_and_none_is_sharps_encoder(settings):
+    settings.DIRECTUS_ASSETS = {"AVIF_SPEED": 7}
+    seven = parse("width=10&format=avif").resolved("image/png", "", None)
+    settings.DIRECTUS_ASSETS = {"AVIF_SPEED": 9}
+    nine = parse("width=10&format=avif").resolved("image/png", "", None)
+    assert nine.options_for("avif") == (("speed", 9),)
+    assert nine.cache_key() != seven.cache_key()
+    settings.DIRECTUS_ASSETS = {"AVIF_SPEED": None}
+    sharps = parse("width=10&format=avif").resolved("image/png", "", None)
+    assert sharps.options_for("avif") == ()
+    assert len({sharps.cache_key(), seven.cache_key(), nine.cache_key()}) == 3
+
+
+def test_speed_is_not_an_option_a_request_can_give():
+    with pytest.raises(InvalidQuery, match="speed"):
+        parse('transforms=[["avif",{"speed":0}]]')
 
 
 @pytest.mark.parametrize(
