@@ -397,6 +397,9 @@ def _format_targets(rows: list[dict[str, Any]], check: Callable[..., None]) -> N
     check(f"AVIF / WebP bytes, largest of {count} photos", largest, "<= 1", largest <= 1)
     matched = max(a["at_webp_ssim"]["bytes"] / w["bytes"]["ours"] for w, a in pairs)
     check(f"AVIF at WebP's SSIM / WebP bytes, largest of {count}", matched, "<= 1", matched <= 1)
+    slowest = max(a["at_webp_ssim"]["seconds"] / w["seconds"]["ours"] for w, a in pairs)
+    name = f"AVIF at WebP's SSIM / WebP render time, slowest of {count}"
+    check(name, slowest, "<= 2", slowest <= 2)
 
 
 def table(results: dict[str, Any]) -> str:

@@ -53,7 +53,7 @@ DEFAULTS: dict[str, Any] = {
     # SVT-AV1's speed (0-13, faster as it goes up) for AVIF thumbnails whose ``transforms``
     # asks for no effort, lossless, bit depth or 4:4:4 (those are libaom's, as sharp's).
     # Measured (README, Performance): at 8, fewer bytes than WebP at WebP's SSIM in about
-    # its time, where sharp's libaom takes 13-25x. None: libaom at sharp's effort 4, as
+    # its time, where sharp's libaom takes 10-30x. None: libaom at sharp's effort 4, as
     # Directus.
     "AVIF_SPEED": 8,
     # libwebp's effort (0-6) for WebP thumbnails whose ``transforms`` names none (sharp's 4).

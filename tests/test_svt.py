@@ -79,10 +79,11 @@ def test_transparency_survives(client, make_file):
 
     response, data = get(client, file, "format=avif")
 
+    assert response.status_code == 200
     thumbnail = decode(data)
     assert thumbnail.mode == "RGBA"
     assert thumbnail.getpixel((75, 30))[3] < 8
-    assert near(thumbnail.getpixel((15, 30)), RED + (255,))
+    assert near(thumbnail.getpixel((15, 30)), (*RED, 255))
 
 
 def test_the_icc_profile_is_kept_and_other_metadata_dropped():
