@@ -108,13 +108,18 @@ def _quality(encoded: bytes, lossless: bytes) -> float:
     return sharp_reference.psnr(image.convert(mode), original.convert(mode))
 
 
+def _sharps(reference, source, resize_index, output) -> sharp_reference.SharpOutput:
+    theirs = reference[source, resize_index, _output_id(output)]
+    assert not isinstance(theirs, Exception), theirs
+    return theirs
+
+
 @pytest.mark.parametrize("source", sorted(SOURCES))
 @pytest.mark.parametrize("resize_index", range(len(RESIZES)))
 @pytest.mark.parametrize("output", OUTPUTS, ids=_output_id)
 def test_no_larger_than_sharps_at_the_same_quality(reference, source, resize_index, output):
     resize = RESIZES[resize_index]
-    theirs = reference[source, resize_index, _output_id(output)]
-    assert not isinstance(theirs, Exception), theirs
+    theirs = _sharps(reference, source, resize_index, output)
 
     mine = _ours(source, resize, *output)
 
@@ -129,8 +134,7 @@ def test_no_larger_than_sharps_at_the_same_quality(reference, source, resize_ind
 @pytest.mark.parametrize("output", SVT_OUTPUTS, ids=_output_id)
 def test_svt_avif_is_sharps_picture(reference, source, resize_index, output):
     resize = RESIZES[resize_index]
-    theirs = reference[source, resize_index, _output_id(output)]
-    assert not isinstance(theirs, Exception), theirs
+    theirs = _sharps(reference, source, resize_index, output)
     assert dict(_spec(source, resize, *output).options_for("avif"))["speed"] == 8
 
     mine = decode(_ours(source, resize, *output))
