@@ -1,4 +1,5 @@
 import io
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -44,6 +45,34 @@ def test_home_page_links_every_sample(client):
     for file in File.objects.all():
         assert f'href="/assets/{file.pk}"' in page
         assert f'href="/assets/{file.pk}?download"' in page
+
+
+class AssetURLs(HTMLParser):
+    """Every /assets/ URL a page links to or shows (href, src, srcset)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src"):
+                candidates = [value or ""]
+            elif name == "srcset":
+                candidates = [part.split()[0] for part in (value or "").split(",") if part.strip()]
+            else:
+                continue
+            self.urls.update(url for url in candidates if url.startswith("/assets/"))
+
+
+def test_every_asset_url_on_the_home_page_answers(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    parser = AssetURLs()
+    parser.feed(client.get("/").content.decode())
+    assert len(parser.urls) > 50
+    for url in sorted(parser.urls):
+        response = client.get(url, headers={"accept": "image/avif,image/webp,*/*"})
+        assert response.status_code == 200, (url, body(response)[:200])
 
 
 def test_home_page_shows_the_docs_comparisons_live(client):
