@@ -154,6 +154,12 @@ def body(response: Any) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def get_asset(client: Any, file: Any, query: str, **headers: str) -> tuple[Any, bytes]:
+    """The response to ``/assets/<file>?<query>`` and its bytes."""
+    response = client.get(f"/assets/{file.pk}?{query}", headers=headers)
+    return response, body(response)
+
+
 def image_bytes(
     size: tuple[int, int] = (120, 80),
     format: str = "PNG",

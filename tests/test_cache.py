@@ -13,6 +13,7 @@ from django.utils import timezone
 from directus_assets import thumbnails
 from directus_assets.models import File, Rendition, ThumbnailPreset
 from tests.conftest import body
+from tests.conftest import get_asset as get
 from tests.images import bands, decode, encode
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +42,6 @@ def storage_calls(monkeypatch):
         events = storage.connection.meta.client.meta.events
         events.register("before-call.s3", lambda model, **_: calls.update([f"S3 {model.name}"]))
     return calls
-
-
-def get(client, file, query, **headers):
-    response = client.get(f"/assets/{file.pk}?{query}", headers=headers)
-    return response, b"".join(
-        response.streaming_content
-    ) if response.streaming else response.content
 
 
 def blob(rendition: Rendition) -> bytes:

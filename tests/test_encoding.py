@@ -243,9 +243,7 @@ def test_webp_effort_reaches_the_encoder(settings):
 @pytest.mark.parametrize("width", [600, 3])
 def test_avif_speed_reaches_the_encoder(settings, width):
     def encoded(transforms=()):
-        values = {"width": width, "format": "avif", "transforms": json.dumps(list(transforms))}
-        spec = build_spec(values).resolved("image/jpeg", "", None)
-        return render(SOURCES["photo"][0], spec).data
+        return _ours("photo", {"width": width}, "avif", None, list(transforms))
 
     svt = encoded()
     settings.DIRECTUS_ASSETS = {"AVIF_SPEED": 10}

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageChops, ImageStat
 
 from directus_assets.models import File
-from tests.conftest import body, stored
+from tests.conftest import get_asset as get
+from tests.conftest import stored
 from tests.images import BLUE, GREEN, RED, bands, decode, encode, near
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +33,6 @@ def ten_bit_heic(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     pillow_heif.from_bytes(mode="RGB;16", size=image.size, data=samples).save(buffer, quality=92)
     return buffer.getvalue()
-
-
-def get(client, file, query, **headers):
-    response = client.get(f"/assets/{file.pk}?{query}", headers=headers)
-    return response, body(response)
 
 
 def mean_difference(a: Image.Image, b: Image.Image) -> float:

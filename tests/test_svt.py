@@ -14,7 +14,7 @@ from pillow_avif import AvifImagePlugin as PluginAvifImagePlugin
 
 from directus_assets.render import render
 from directus_assets.spec import build_spec
-from tests.conftest import body
+from tests.conftest import get_asset as get
 from tests.images import BLUE, GREEN, RED, bands, decode, encode, near
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,6 @@ def chroma_subsampling(avif: bytes) -> str:
     flags = avif[avif.index(b"av1C") + 6]  # after the marker/version and profile/level bytes
     horizontal, vertical = flags >> 3 & 1, flags >> 2 & 1
     return {(1, 1): "4:2:0", (1, 0): "4:2:2", (0, 0): "4:4:4"}[horizontal, vertical]
-
-
-def get(client, file, query):
-    response = client.get(f"/assets/{file.pk}?{query}")
-    return response, body(response)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from directus_assets.models import ThumbnailPreset
-from tests.conftest import body
+from tests.conftest import get_asset as get
 from tests.images import BLUE, GREEN, RED, bands, decode, encode, near
 
 pytestmark = pytest.mark.django_db
@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def photo(make_file):
     return make_file(encode(bands((300, 100)), "JPEG", quality=95), filename="Beach day.jpg")
-
-
-def get(client, file, query, **headers):
-    response = client.get(f"/assets/{file.pk}?{query}", headers=headers)
-    return response, body(response)
 
 
 def test_a_thumbnail_with_its_own_headers(client, photo):
