@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import NO_DATABASE
+
 pytest.importorskip("atheris")
+pytestmark = NO_DATABASE  # the harness serves from a SQLite database of its own
 ROOT = Path(__file__).resolve().parent.parent
 
 

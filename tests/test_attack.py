@@ -1,4 +1,4 @@
-"""Attack while serving: two attackers replay the worst requests we know for 60 s against a
+"""Attack while serving: two attackers replay the worst requests we know for 30 s against a
 real server (gunicorn with 2 workers, uvicorn with 2, and the demo's runserver) while a
 victim asks for a cached thumbnail and an original. With the default settings: no 5xx but
 503, every victim request answered (none over 2 s, median under 100 ms), the server's
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import random
 import statistics
 import sys
@@ -21,16 +20,11 @@ import psutil
 import pytest
 
 from bench import http_bench
+from tests.conftest import NO_DATABASE
 from tests.servers import DemoSite, http_request, run_for_json, stop
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE") == "postgres",
-        reason="the attacked servers keep their own SQLite: one run covers it",
-    ),
-]
-ATTACK_SECONDS = 60
+pytestmark = [pytest.mark.slow, NO_DATABASE]  # the attacked servers keep their own SQLite
+ATTACK_SECONDS = 30
 GiB = 1024**3
 
 
